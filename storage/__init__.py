@@ -1,0 +1,1 @@
+"""All of talkwatch's SQL: the schema, its migrations and small query functions."""
