@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -55,9 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    """Hand the parsed command to its module; each returns the exit code."""
-    print(f"talkwatch: the {args.command} command is not built yet", file=sys.stderr)
-    return 1
+    """Hand the parsed command to its module in `cli/`; each returns the exit code.
+
+    Modules are imported lazily so that `check` or `triage` never pay for discord.py's import.
+    """
+    module = importlib.import_module(f"cli.{args.command}")
+    code: int = module.main(args, settings)
+    return code
 
 
 if __name__ == "__main__":
