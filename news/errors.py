@@ -1,11 +1,17 @@
-"""The news pipeline's exceptions: one base, `NewsError`, for everything news/ raises."""
-
-from __future__ import annotations
+"""The pipeline's exceptions: one base, one subclass per kind of problem."""
 
 
 class NewsError(Exception):
-    """Base of every error the news pipeline raises on purpose."""
+    """Base of every error the news pipeline raises; the message is one user-facing line."""
 
 
 class ParseError(NewsError):
-    """A body that is not a feed (or not one we can read); the message is one short line."""
+    """A body that is not a feed we can read."""
+
+
+class FeedsFileError(NewsError):
+    """The operator's feeds file is missing, unreadable or invalid."""
+
+
+class TopicError(NewsError):
+    """The topic profile is missing, unreadable or invalid."""
