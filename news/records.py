@@ -47,6 +47,10 @@ class FeedState:
     consecutive_failures: int
     has_baseline: bool
     stories_count: int = 0
+    retry_after_at: datetime | None = None
+    """Until when the server asked us (Retry-After on 429/503) not to come back."""
+    active: bool = True
+    """False once the feed was removed from the feeds file (its stories are kept)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,11 @@ class Store(Protocol):
     def recent_developments(self, since: datetime) -> list[Development]:
         """Developments updated at or after `since`, for grouping new stories."""
 
-    def save_judgements(self, judgements: Sequence[Judgement], now: datetime) -> None:
+    def unjudged_stories(self) -> list[Story]:
+        """Stored new stories without a verdict yet (this cycle's, plus any left by a crash)."""
+
+    def save_judgements(
+        self, judgements: Sequence[Judgement], now: datetime, *, queue_deliveries: bool = True
+    ) -> None:
         """Write verdicts and developments; queue a delivery per active subscription for each new
-        development, all in one transaction."""
+        development, all in one transaction. `queue_deliveries=False` (a dry run) queues none."""

@@ -7,6 +7,7 @@ sqlite-utils in `_sqlite_migrations`. Never edit a released step; add a new one.
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -146,7 +147,32 @@ def _developments_and_outbox(db: Database) -> None:
     db.execute("CREATE INDEX deliveries_pending ON deliveries(state, next_attempt_at)")
 
 
+@MIGRATIONS(name="003_retry_after_and_unjudged")
+def _retry_after_and_unjudged(db: Database) -> None:
+    db.execute("ALTER TABLE feeds ADD COLUMN retry_after_at TEXT")
+    db.execute(
+        "CREATE INDEX stories_unjudged ON stories(id) WHERE relevant IS NULL AND is_baseline = 0"
+    )
+    db.execute("CREATE INDEX stories_development ON stories(development_id)")
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
+
+
+def format_time(moment: datetime) -> str:
+    """The one text form of a time in the database: ISO 8601, UTC, microseconds, so that text
+    order is time order (`2026-11-25T14:30:00.000000+00:00`)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to the database")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """Read a time written by `format_time` (or any ISO 8601 text; naive is taken as UTC)."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def open_database(path: Path | str) -> Database:
