@@ -156,6 +156,16 @@ def _retry_after_and_unjudged(db: Database) -> None:
     db.execute("CREATE INDEX stories_development ON stories(development_id)")
 
 
+@MIGRATIONS(name="004_delivery_bookkeeping")
+def _delivery_bookkeeping(db: Database) -> None:
+    """Digest and edit bookkeeping for the Discord side (issue 5)."""
+    db.execute("ALTER TABLE subscriptions ADD COLUMN last_digest_on TEXT")
+    db.execute("ALTER TABLE subscriptions ADD COLUMN notice TEXT")
+    db.execute("ALTER TABLE deliveries ADD COLUMN batch TEXT")
+    db.execute("ALTER TABLE deliveries ADD COLUMN sources_shown INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX deliveries_batch ON deliveries(batch) WHERE batch IS NOT NULL")
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
 
 
