@@ -40,12 +40,13 @@ def save_judgements(
     with db.atomic():
         for judgement in judgements:
             development = judgement.development
+            if development is not None:
+                _write_development(db, development)
             record_verdict(
                 db, judgement.story_id, judgement.verdict, development.id if development else None
             )
             if development is None:
                 continue
-            _write_development(db, development)
             story = stories.get(judgement.story_id)
             if story is not None:
                 _write_source(db, development.id, story)
