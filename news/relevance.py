@@ -1,0 +1,143 @@
+"""Is a story about the Ukraine-Russia talks? A pure, fast score with its reasons.
+
+Method (the numbers live in the topic profile, `seeds/topic.toml`, which documents the rule):
+talks vocabulary is the evidence, weighted more in the title than in the text; who is named (both
+sides, or one side and a mediator) scales it; negative contexts (other peace processes, the
+battlefield, aid, sanctions, other US-Russia business, domestic politics, the economy, sports and
+culture) subtract from it, unless the title alone is strong talks evidence, in which case only
+negative words in the title count. Only the first `body_chars` characters of the text are read:
+long articles mention everything further down.
+
+Cost: the title and the start of the text are normalised and scanned once each by the profile's
+single compiled regular expression; the rest is arithmetic on a handful of hits.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from news.records import Verdict
+from news.topic import Scoring, Term, TopicProfile, normalise
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(slots=True)
+class _Hits:
+    """Distinct terms found in one place (title or text), by category."""
+
+    sides: dict[str, str] = field(default_factory=dict)
+    talks: dict[str, tuple[Term, str]] = field(default_factory=dict)
+    negatives: dict[str, list[Term]] = field(default_factory=dict)
+    matched: dict[str, str] = field(default_factory=dict)
+
+    def add(self, term: Term, matched: str) -> None:
+        if term.category == "party":
+            self.sides.setdefault(term.group, matched)
+        elif term.category == "talks":
+            self.talks.setdefault(term.text, (term, matched))
+        elif term.text not in self.matched:
+            self.matched[term.text] = matched
+            self.negatives.setdefault(term.group, []).append(term)
+
+
+def assess(title: str, text: str, profile: TopicProfile) -> Verdict:
+    """Score a story against the profile: relevant or not, a 0..1 score, and the reasons."""
+    scoring = profile.scoring
+    title_hits = _scan(normalise(title), profile)
+    body_hits = _scan(normalise(_body_head(text, scoring.body_chars)), profile)
+    reasons: list[str] = []
+    talks = _talks_score(title_hits, body_hits, scoring, reasons)
+    context = _context(title_hits, body_hits, scoring, reasons)
+    title_talks = sum(t.weight for t, _ in title_hits.talks.values())
+    strong = title_talks >= scoring.strong_title and bool(
+        title_hits.sides.keys() & {"ukraine", "russia"}
+    )
+    penalty = _penalty(title_hits, body_hits, scoring, strong, reasons)
+    raw = context * talks - penalty
+    score = min(1.0, max(0.0, raw / (2 * scoring.threshold)))
+    return Verdict(relevant=raw >= scoring.threshold, score=round(score, 3), reasons=tuple(reasons))
+
+
+def _body_head(text: str, limit: int) -> str:
+    """The first `limit` characters of readable text (tags and entities removed if present)."""
+    head = text[: limit * 4] if len(text) > limit * 4 else text
+    if "<" in head:
+        head = _TAG.sub(" ", head)
+    if "&" in head:
+        head = html.unescape(head)
+    return head[:limit]
+
+
+def _scan(normalised: str, profile: TopicProfile) -> _Hits:
+    hits = _Hits()
+    for match in profile.pattern.finditer(normalised):
+        matched = " ".join(match.group().split())
+        hits.add(profile.term_for(matched), matched)
+    return hits
+
+
+def _talks_score(title: _Hits, body: _Hits, scoring: Scoring, reasons: list[str]) -> float:
+    score = 0.0
+    for term, matched in title.talks.values():
+        gain = term.weight * scoring.title_factor
+        score += gain
+        reasons.append(f"title: {matched} (+{gain:.1f})")
+    body_score = 0.0
+    for text, (term, matched) in body.talks.items():
+        if text not in title.talks:
+            body_score += term.weight
+            reasons.append(f"text: {matched} (+{term.weight:.1f})")
+    if body_score > scoring.body_cap:
+        reasons.append(f"text talks capped at {scoring.body_cap:.1f}")
+    return score + min(body_score, scoring.body_cap)
+
+
+def _context(title: _Hits, body: _Hits, scoring: Scoring, reasons: list[str]) -> float:
+    for where, hits in (("title", title), ("text", body)):
+        for side, matched in hits.sides.items():
+            if where == "title" or side not in title.sides:
+                label = "mediator" if side == "mediators" else f"party: {side}"
+                reasons.append(f"{where}: {matched} ({label})")
+    named = title.sides.keys() | body.sides.keys()
+    has_side = bool(named & {"ukraine", "russia"})
+    if {"ukraine", "russia"} <= named or (has_side and "mediators" in named):
+        return 1.0
+    if has_side:
+        reasons.append(f"context: one side only (x{scoring.one_side_factor:.2f})")
+        return scoring.one_side_factor
+    if "mediators" in named:
+        reasons.append(f"context: mediator only (x{scoring.mediator_factor:.2f})")
+        return scoring.mediator_factor
+    reasons.append("context: neither side named (x0)")
+    return 0.0
+
+
+def _penalty(
+    title: _Hits, body: _Hits, scoring: Scoring, strong: bool, reasons: list[str]
+) -> float:
+    in_title = 0.0
+    in_body = 0.0
+    for family in dict.fromkeys([*title.negatives, *body.negatives]):
+        title_terms = title.negatives.get(family, [])
+        body_terms = [t for t in body.negatives.get(family, []) if t not in title_terms]
+        if not title_terms and strong:
+            continue
+        terms = title_terms + body_terms
+        weight = terms[0].weight
+        base = weight * (scoring.title_factor if title_terms else 1.0)
+        value = min(base + 0.5 * weight * (len(terms) - 1), base * scoring.family_cap)
+        names = ", ".join(_matched(t, title, body) for t in terms[:3])
+        where = "title" if title_terms else "text"
+        reasons.append(f"negative: {names} ({where}, {family}, -{value:.1f})")
+        if title_terms:
+            in_title += value
+        else:
+            in_body += value
+    return in_title + min(in_body, scoring.body_negative_cap)
+
+
+def _matched(term: Term, title: _Hits, body: _Hits) -> str:
+    return title.matched.get(term.text) or body.matched.get(term.text, term.text)
