@@ -28,12 +28,16 @@ class Judgement:
 
     `development` is the development's state after this story joined it (new or updated), or
     None when the story is not relevant. `is_new_development` is True when this story started it.
+    `summary` is this story's own summary (the development keeps its first report's) and
+    `notes` say how it was grouped, for `talkwatch triage` and debugging.
     """
 
     story_id: int
     verdict: Verdict
     development: Development | None
     is_new_development: bool
+    summary: str = ""
+    notes: tuple[str, ...] = ()
 
 
 class Store(Protocol):
