@@ -1,0 +1,284 @@
+"""The judgement stage the live cycle (and `talkwatch triage`) calls: relevance, article pages
+for thin items, grouping into developments, kinds, importance and summaries.
+
+    judge = Judge.from_settings(settings)          # TopicError if the profile is bad
+    judgements = await judge.judge_new_stories(stories, store, pages, now)
+
+Stories are judged in the order given, as if they arrived one by one: a story can join a
+development started earlier in the same batch. Time windows are measured on the stories'
+`reported_at` (published, else first seen), never on the wall clock, so old or future-dated
+input groups the same way. The Judge keeps no state between batches: what it knows of earlier
+developments comes from `store.recent_developments` (their signatures), so a restart changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from news.article import decode_page, extract_main_text
+from news.grouping import (
+    DevelopmentIndex,
+    Features,
+    GroupingParams,
+    decode_signature,
+    encode_signature,
+    keep_members,
+    story_features,
+)
+from news.kinds import classify_kind, score_importance
+from news.records import Development, FetchedBody, FetchOutcome, Source, Story, Verdict
+from news.relevance import assess
+from news.store import Judgement, Store
+from news.summary import clean_text, count_sentences, split_sentences, summarise
+from news.text import fold_whitespace, html_to_text
+from news.topic import TopicProfile, load_profile
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+_LEAD_SOURCE_CHARS = 1500
+
+
+class PageSource(Protocol):
+    async def fetch_page(self, url: str) -> FetchOutcome: ...
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeConfig:
+    """The settings the judgement stage reads."""
+
+    window_hours: float = 48.0
+    summary_chars: int = 280
+    fetch_articles: bool = True
+    article_fetches_per_cycle: int = 20
+    fetch_timeout_seconds: float = 20.0
+    grouping: GroupingParams = field(default_factory=GroupingParams)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> JudgeConfig:
+        return cls(
+            window_hours=settings.group_window_hours,
+            summary_chars=settings.summary_chars,
+            fetch_articles=settings.fetch_articles,
+            article_fetches_per_cycle=settings.article_fetches_per_cycle,
+            fetch_timeout_seconds=settings.fetch_timeout_seconds,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What the judge read of one relevant story: cleaned title, best text, lead, kind."""
+
+    title: str
+    text: str
+    lead: str
+    features: Features
+
+
+def topic_terms(profile: TopicProfile) -> frozenset[str]:
+    """Single words of the profile's talks and party terms, to weight summary sentences."""
+    words: set[str] = set()
+    for key, term in profile.exact.items():
+        if term.category in ("talks", "party"):
+            words.update(word for word in key.split() if len(word) > 2)
+    for prefix, term in profile.prefixes:
+        if term.category == "talks" and " " not in prefix and len(prefix) > 3:
+            words.add(prefix)
+    return frozenset(words)
+
+
+def development_id(story: Story) -> str:
+    """A short id, stable for the development's first story."""
+    seed = f"{story.feed_id}\x00{story.entry_id}\x00{story.url}\x00{story.title}"
+    return "d-" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:10]
+
+
+def clean_title(title: str, outlet: str) -> str:
+    """One line of plain text; a trailing " - Outlet" or " | Outlet" suffix removed."""
+    line = fold_whitespace(html_to_text(title)) if "<" in title or "&" in title else title
+    line = fold_whitespace(line)
+    for separator in (" - ", " | ", " — ", " – "):
+        head, found, tail = line.rpartition(separator)
+        if found and head and outlet and tail.strip().lower() == outlet.strip().lower():
+            return head.strip()
+    return line
+
+
+class Judge:
+    """Judges batches of new stories; see the module docstring."""
+
+    def __init__(self, profile: TopicProfile, config: JudgeConfig = JudgeConfig()) -> None:
+        self.profile = profile
+        self.config = config
+        self.topic = topic_terms(profile)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Judge:
+        """Load the topic profile named by the settings; `TopicError` propagates."""
+        return cls(load_profile(settings.topic_path), JudgeConfig.from_settings(settings))
+
+    async def judge_new_stories(
+        self,
+        stories: Sequence[Story],
+        store: Store,
+        pages: PageSource | None,
+        now: datetime,
+    ) -> list[Judgement]:
+        """One judgement per story, in order (see the module docstring)."""
+        verdicts = [assess(story.title, story.text, self.profile) for story in stories]
+        texts: dict[int, str] = {}
+        if pages is not None and self.config.fetch_articles:
+            texts = await self._fetch_articles(stories, verdicts, store, pages)
+        return self.group(stories, verdicts, texts, store, now)
+
+    # -- grouping ---------------------------------------------------------------------------
+
+    def group(
+        self,
+        stories: Sequence[Story],
+        verdicts: Sequence[Verdict],
+        texts: dict[int, str],
+        store: Store,
+        now: datetime,
+    ) -> list[Judgement]:
+        """Group the relevant stories (in order) with recent developments and with each other."""
+        relevant = [
+            story for story, verdict in zip(stories, verdicts, strict=True) if verdict.relevant
+        ]
+        if not relevant:
+            return [Judgement(s.id, v, None, False) for s, v in zip(stories, verdicts, strict=True)]
+        window = timedelta(hours=self.config.window_hours)
+        since = min(now, *(story.reported_at for story in relevant)) - window
+        known = {dev.id: dev for dev in store.recent_developments(since)}
+        index = DevelopmentIndex(self.config.window_hours, self.config.grouping)
+        for dev in known.values():
+            index.add(dev.id, decode_signature(dev.signature), dev.first_seen_at, dev.updated_at)
+        judgements: list[Judgement] = []
+        for story, verdict in zip(stories, verdicts, strict=True):
+            if not verdict.relevant:
+                judgements.append(Judgement(story.id, verdict, None, False))
+                continue
+            read = self._read(story, texts.get(story.id))
+            match, score = index.best_match(read.features, story.reported_at)
+            if match is not None:
+                dev = self._join(known[match], index.members(match), story, read)
+                note = f"grouping: joined {dev.id} (similarity {score:.2f})"
+            else:
+                dev = self._start(story, read)
+                note = f"grouping: new development (best similarity {score:.2f})"
+            known[dev.id] = dev
+            members = keep_members([*index.members(dev.id), read.features])
+            index.add(dev.id, members, dev.first_seen_at, dev.updated_at)
+            summary = dev.summary if match is None else self._summarise(read)
+            judgements.append(
+                Judgement(
+                    story.id,
+                    verdict,
+                    dev,
+                    match is None,
+                    summary,
+                    (f"kind: {read.features.kind}", note),
+                )
+            )
+        return judgements
+
+    def _summarise(self, read: _Read) -> str:
+        return summarise(
+            read.title, read.text, limit=self.config.summary_chars, topic_terms=self.topic
+        )
+
+    def _read(self, story: Story, article_text: str | None) -> _Read:
+        title = clean_title(story.title, story.outlet)
+        text = article_text or story.text
+        lead_sentences = split_sentences(clean_text(text[:_LEAD_SOURCE_CHARS]))[:2]
+        lead = " ".join(lead_sentences)
+        kind = classify_kind(title, lead)
+        features = story_features(title, lead, kind, self.config.grouping)
+        return _Read(title, text, lead, features)
+
+    def _start(self, story: Story, read: _Read) -> Development:
+        summary = self._summarise(read)
+        return Development(
+            id=development_id(story),
+            headline=read.title,
+            summary=summary,
+            url=story.url,
+            kind=read.features.kind,
+            importance=score_importance(read.features.kind, read.title, read.lead, 1),
+            first_seen_at=story.reported_at,
+            updated_at=story.reported_at,
+            sources=(Source(story.outlet, story.url, read.title, story.reported_at),),
+            signature=encode_signature([read.features]),
+        )
+
+    def _join(
+        self, dev: Development, members: list[Features], story: Story, read: _Read
+    ) -> Development:
+        sources = (*dev.sources, Source(story.outlet, story.url, read.title, story.reported_at))
+        outlets = len({source.outlet for source in sources})
+        importance = max(
+            dev.importance, score_importance(dev.kind, dev.headline, read.lead, outlets)
+        )
+        summary = dev.summary
+        if summary == dev.headline and count_sentences(read.text) >= 1:
+            summary = self._summarise(read)
+        return replace(
+            dev,
+            summary=summary,
+            importance=importance,
+            first_seen_at=min(dev.first_seen_at, story.reported_at),
+            updated_at=max(dev.updated_at, story.reported_at),
+            sources=sources,
+            signature=encode_signature([*members, read.features]),
+            url=dev.url or story.url,
+        )
+
+    # -- article pages ----------------------------------------------------------------------
+
+    async def _fetch_articles(
+        self,
+        stories: Sequence[Story],
+        verdicts: Sequence[Verdict],
+        store: Store,
+        pages: PageSource,
+    ) -> dict[int, str]:
+        """Main texts of the article pages of relevant stories with under two sentences."""
+        wanted = [
+            story
+            for story, verdict in zip(stories, verdicts, strict=True)
+            if verdict.relevant and story.url and count_sentences(story.text) < 2
+        ][: self.config.article_fetches_per_cycle]
+        if not wanted:
+            return {}
+        found = await asyncio.gather(*(self._fetch_article(story, pages) for story in wanted))
+        texts: dict[int, str] = {}
+        for story, text in zip(wanted, found, strict=True):
+            if text:
+                store.save_article_text(story.id, text)
+                texts[story.id] = text
+        return texts
+
+    async def _fetch_article(self, story: Story, pages: PageSource) -> str | None:
+        """The page's main text, or None on any failure (the feed's text is used instead)."""
+        try:
+            async with asyncio.timeout(self.config.fetch_timeout_seconds):
+                outcome = await pages.fetch_page(story.url)
+                if not isinstance(outcome, FetchedBody):
+                    log.info("article page of story %s not used: %s", story.id, outcome)
+                    return None
+                html = decode_page(outcome.body, outcome.headers.get("content-type"))
+                return await asyncio.to_thread(extract_main_text, html, outcome.final_url)
+        except TimeoutError:
+            log.warning(
+                "article page %s took longer than %ss", story.url, self.config.fetch_timeout_seconds
+            )
+        except Exception:  # a page must never stop judging; the feed text stands in
+            log.warning("article page %s failed", story.url, exc_info=True)
+        return None

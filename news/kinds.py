@@ -1,0 +1,220 @@
+"""What kind of development a story reports, and how important it is. Pure functions.
+
+The kind follows the editorial line: an offer made (proposal), an answer given (rejection, or a
+statement such as "studying it"), a meeting or round of talks held (meeting), a deal reached or
+signed (agreement), a prisoner or body exchange carried out (exchange), other statements about
+the talks (statement), anything else (other).
+
+Method: each kind has verb patterns (what someone did: "proposes", "rejects", "swapped") and noun
+patterns (what the story is about: "proposal", "talks", "swap"). The title decides first, since
+outlets put the news in it: the earliest verb match in the title wins ("Kremlin rejects Kyiv's
+proposal" is a rejection, "Ukraine proposes talks" a proposal). Without a verb in the title, the
+lead sentence's earliest verb decides, then the title's nouns, then the lead's nouns. An exchange
+that is only agreed ("agree to swap") is an agreement; one carried out is an exchange.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from news.records import Kind
+
+_I = re.IGNORECASE
+
+_EXCHANGE_OBJECT = (
+    r"(?:prisoners?|pows?|captives?|detainees?|soldiers?|servicem[ae]n|bodies|bodys|remains|"
+    r"civilians?|children|defenders?|fighters?|troops|hostages?|people)"
+)
+_VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    (
+        "rejection",
+        re.compile(
+            r"\b(?:reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refus(?:es|ed|ing)|rebuff(?:s|ed)?|"
+            r"rules? out|ruled out|turn(?:s|ed)? down|spurn(?:s|ed)?|snub(?:s|bed)?|"
+            r"balks? at|deni(?:es|ed)|says? no\b|won'?t (?:accept|agree)|"
+            r"(?:is|as|calls? it|called it) (?:unacceptable|a non-?starter)|non-?starter|"
+            r"unacceptable|walk(?:s|ed)? out|pull(?:s|ed)? out of|withdraw(?:s|n)? from|"
+            r"suspend(?:s|ed)? (?:the )?(?:talks|participation)|quits?\b)",
+            _I,
+        ),
+    ),
+    (
+        "exchange",
+        re.compile(
+            rf"\b(?:(?:swap(?:ped|s)?|exchang(?:ed|es)|trad(?:ed|es)|return(?:ed|s)?|"
+            rf"repatriat(?:ed|es)|hand(?:ed|s)? over|releas(?:ed|es)|fre(?:ed|es))\b"
+            rf"(?:\s+\S+){{0,4}}?\s+{_EXCHANGE_OBJECT}|"
+            rf"{_EXCHANGE_OBJECT}(?:\s+\S+){{0,3}}?\s+(?:were |are |have been )?"
+            rf"(?:swapped|exchanged|returned|repatriated|freed|released|come home|came home|"
+            rf"back home|handed over)|carr(?:y|ies|ied) out (?:an? |the )?(?:\w+ )?"
+            rf"(?:exchange|swap)|(?:exchange|swap) (?:took place|completed|carried out))",
+            _I,
+        ),
+    ),
+    (
+        "agreement",
+        re.compile(
+            r"\b(?:agree(?:s|d)?\b|sign(?:s|ed)?\b|reach(?:es|ed)? (?:an? |the )?"
+            r"(?:\w+ )?(?:deal|agreement|accord|truce|ceasefire|deal)|strike(?:s)? (?:a )?deal|"
+            r"struck (?:a )?deal|seal(?:s|ed)?\b|clinch(?:es|ed)?|extend(?:s|ed)? (?:the )?"
+            r"(?:\w+ )?(?:deal|truce|ceasefire|agreement)|renew(?:s|ed)?\b|"
+            r"(?:deal|agreement|truce|ceasefire) (?:is |was )?(?:reached|agreed|signed|struck))",
+            _I,
+        ),
+    ),
+    (
+        "proposal",
+        re.compile(
+            r"\b(?:propos(?:es|ed|ing)|offer(?:s|ed|ing)?\b|suggest(?:s|ed)?|"
+            r"put(?:s)? forward|puts? (?:out|up)|present(?:s|ed)? (?:a |the |its |his |her )?"
+            r"(?:\w+ )?(?:plan|proposal|framework|memorandum|draft)|"
+            r"unveil(?:s|ed)?|table(?:s|d)\b|floats?\b|floated|call(?:s|ed)? for|urg(?:es|ed)|"
+            r"invit(?:es|ed)|submit(?:s|ted)?|hand(?:s|ed)? (?:over )?(?:a |its |the )?"
+            r"(?:\w+ )?(?:plan|proposal|memorandum)|ready to (?:meet|talk|negotiate|hold)|"
+            r"open to (?:talks|negotiations))",
+            _I,
+        ),
+    ),
+    (
+        "meeting",
+        re.compile(
+            r"\b(?:meet(?:s|ing)?\b|met\b|h[eo]ld(?:s)? (?:\w+ ){0,3}?(?:talks|meeting|round|"
+            r"negotiations|summit|call|consultations)|talks? (?:in|with|on|between|at)\b|"
+            r"sit(?:s)? down|sat down|gather(?:s|ed)?|convene(?:s|d)?|arriv(?:es|ed|ing)|"
+            r"land(?:s|ed)? in|visit(?:s|ed)?|negotiat(?:e|es|ed|ing)\b|"
+            r"(?:talks|round|meeting|summit) (?:begin|began|begins|open|opens|opened|"
+            r"start|starts|started|end|ends|ended|resume|resumes|resumed|conclude|concluded|"
+            r"continue|continues|continued)|spoke (?:by phone )?with|phone call|"
+            r"(?:first|second|third|fourth|fifth|new|next) round|day (?:one|two|\d) of)",
+            _I,
+        ),
+    ),
+    (
+        "statement",
+        re.compile(
+            r"\b(?:studying|study(?:ing)?|consider(?:s|ing|ed)?|weigh(?:s|ing)?|review(?:s|ing)|"
+            r"says?|said|warn(?:s|ed)?|insist(?:s|ed)?|clai(?:m|ms|med)|accus(?:es|ed)|"
+            r"hop(?:es|ed|eful)|expect(?:s|ed)?|believe(?:s|d)?|tell(?:s)?|told|"
+            r"confirm(?:s|ed)?|not(?:es|ed)|stress(?:es|ed)|comment(?:s|ed)?|respond(?:s|ed)|"
+            r"react(?:s|ed)|welcom(?:es|ed)|criticis(?:es|ed)|criticiz(?:es|ed)|skeptical|"
+            r"sceptical|open to|doubt(?:s|ed)?|signal(?:s|ed|led)?)\b",
+            _I,
+        ),
+    ),
+)
+
+_NOUNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    (
+        "exchange",
+        re.compile(r"\b(?:swap|exchange|repatriation|homecoming)\b", _I),
+    ),
+    (
+        "agreement",
+        re.compile(r"\b(?:deal|agreement|accord|memorandum of understanding|moratorium)\b", _I),
+    ),
+    (
+        "proposal",
+        re.compile(
+            r"\b(?:proposal|offer|peace plan|plan|initiative|framework|roadmap|memorandum|"
+            r"draft|overture)\b",
+            _I,
+        ),
+    ),
+    (
+        "meeting",
+        re.compile(
+            r"\b(?:talks|round|meeting|summit|negotiations|delegations?|envoys?|visit|"
+            r"mediat\w*|consultations)\b",
+            _I,
+        ),
+    ),
+    ("rejection", re.compile(r"\b(?:rejection|refusal|no deal)\b", _I)),
+)
+
+_LEAD_CHARS = 320
+
+
+def _earliest(text: str, patterns: Iterable[tuple[Kind, re.Pattern[str]]]) -> Kind | None:
+    best: tuple[int, int, Kind] | None = None
+    for rank, (kind, pattern) in enumerate(patterns):
+        found = pattern.search(text)
+        if found is not None and (best is None or (found.start(), rank) < best[:2]):
+            best = (found.start(), rank, kind)
+    return best[2] if best else None
+
+
+def _lead(text: str) -> str:
+    """The first sentence or so of the text, enough to read the lead's verb."""
+    head = text[:_LEAD_CHARS]
+    stop = head.find(". ")
+    return head[: stop + 1] if stop > 40 else head
+
+
+def classify_kind(title: str, text: str) -> Kind:
+    """The development kind a story reports, from its title first and its lead second."""
+    lead = _lead(text)
+    for part, patterns in ((title, _VERBS), (lead, _VERBS), (title, _NOUNS), (lead, _NOUNS)):
+        if part:
+            kind = _earliest(part, patterns)
+            if kind is not None:
+                return _refine(kind, title, lead)
+    return "other"
+
+
+_AGREED_ONLY = re.compile(
+    r"\b(?:agree(?:s|d)?|deal|plan|will|to)\b(?:\s+\S+){0,4}?\s+(?:to )?(?:swap|exchange)", _I
+)
+_STUDYING = re.compile(
+    r"\b(?:studying|study|considering|weighing|reviewing|examining|will consider|"
+    r"will study|looking at|analy[sz]ing)\b",
+    _I,
+)
+
+
+def _refine(kind: Kind, title: str, lead: str) -> Kind:
+    """Second looks: an answer "studying" an offer is a statement; an agreed swap an agreement."""
+    if kind == "proposal" and _STUDYING.search(title):
+        return "statement"
+    if kind == "exchange" and _AGREED_ONLY.search(title) and not _CARRIED.search(title):
+        return "agreement"
+    return kind
+
+
+_CARRIED = re.compile(
+    r"\b(?:swapped|exchanged|returned|repatriated|freed|released|came home|carried out|"
+    r"took place|completed)\b",
+    _I,
+)
+
+_IMPORTANCE_BY_KIND: dict[Kind, float] = {
+    "agreement": 0.55,
+    "meeting": 0.4,
+    "exchange": 0.4,
+    "proposal": 0.35,
+    "rejection": 0.3,
+    "statement": 0.15,
+    "other": 0.1,
+}
+_LEADERS = re.compile(
+    r"\b(?:putin|zelensk(?:y|yy|iy)|trump|erdogan|erdoğan|xi jinping|modi|macron|starmer|"
+    r"(?:heads? of state|presidents?|leaders?)(?: summit| meet)?|summit)\b",
+    _I,
+)
+_WEIGHTY = re.compile(
+    r"\b(?:ceasefire|cease-fire|truce|armistice|peace (?:deal|agreement|treaty|accord)|"
+    r"signed|memorandum|framework agreement|end (?:of )?the war|all-for-all)\b",
+    _I,
+)
+
+
+def score_importance(kind: Kind, title: str, text: str, outlets: int) -> float:
+    """Importance in 0..1: the kind, how many outlets report it, leaders, agreement words."""
+    head = f"{title} {text[:_LEAD_CHARS]}"
+    score = _IMPORTANCE_BY_KIND[kind]
+    score += min(max(outlets - 1, 0), 4) * 0.06
+    if _LEADERS.search(head):
+        score += 0.12
+    if _WEIGHTY.search(head):
+        score += 0.12
+    return round(min(score, 1.0), 3)

@@ -1,0 +1,173 @@
+"""Short summaries made only of whole sentences taken from the story. Pure functions.
+
+Method (extractive, lead-biased, topic-weighted): the text is cleaned of boilerplate (feed
+footers, "Read more", bylines, photo credits, share/subscribe lines) and datelines, split into
+sentences with sentencex, and each sentence scored by
+- its position (the lead carries the news in most reports),
+- how many content words it shares with the title (the title names the news, so the sentence
+  that repeats it is the news sentence even when the article opens with a scene or a quote),
+- topic terms it contains, and a concrete detail (a number, a weekday or month, a place),
+- minus a penalty for questions, pure quotes and very short fragments.
+The best sentence that fits comes first in the choice, then others by score while they fit;
+the chosen sentences are printed in their original order.
+
+Rule for odd inputs: when no whole sentence fits the limit (one endless sentence, text without
+punctuation), the title is used when it fits; only as a last resort is the title (or, without a
+title, the text) clipped at a word boundary and marked with "…". The result never exceeds
+`limit` characters and never contains words that are not in the story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import sentencex
+
+from news.text import clip, fold_whitespace, html_to_text
+
+_LANGUAGE = "en"
+_HTML_HINT = re.compile(r"<(?:[a-zA-Z][^>]*|/[a-zA-Z]+\s*)>|&(?:[a-z]+|#\d+);")
+
+_BOILERPLATE_SENTENCE = re.compile(
+    r"^(?:the post .{0,300} appeared first on .{0,120}|read more\b.*|continue reading\b.*|"
+    r"read the (?:full|whole) (?:story|article)\b.*|click here\b.*|subscribe\b.*|"
+    r"sign up\b.*|share this\b.*|share on\b.*|advertisement\.?|related:.*|see also:.*|"
+    r"photo(?:graph)?s?(?: credit)?\s*:.*|image(?: credit)?\s*:.*|"
+    r"\(?(?:photo|image|picture) by\b.*|follow us\b.*|copyright\b.*|©.*|all rights reserved.*|"
+    r"this (?:story|article) (?:was|has been) (?:updated|corrected)\b.*|"
+    r"\(?reporting by\b.*|\(?editing by\b.*|\(?writing by\b.*|"
+    r"by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
+    r"{0,3})?\.?$)",
+    re.IGNORECASE,
+)
+_INLINE_BOILERPLATE = re.compile(
+    r"(?:the post .{0,300}? appeared first on [^.]{0,120}\.|"
+    r"\[?…\]?\s*(?:read more|continue reading)\b[^.]*\.?|"
+    r"\b(?:read more|continue reading)\s*(?:»|›|→|\.\.\.|…)?\s*$|"
+    r"\((?:photo|image|picture) by [^)]*\)|\b(?:getty images|afp via getty images|"
+    r"reuters/[A-Z][\w ]+|ap photo/[A-Z][\w ]+)\b|\[\s*(?:…|\.\.\.)\s*\]|\badvertisement\b)",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z.'-]+(?:[ ,/]+[A-Z][A-Za-z.'-]+){0,3},?\s+)?"
+    r"(?:(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)"
+    r"\s*)?(?:\((?:Reuters|AP|AFP|Bloomberg|dpa|Xinhua|Ukrinform|Interfax|TASS|RIA|UNIAN|"
+    r"[A-Z][A-Za-z .-]{1,24})\)\s*)?[-–—]+\s+"
+)
+_CAPS_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'/-]{2,40}(?:\s*\([^)]{2,30}\))?\s*[-–—:]\s+")
+_BYLINE_LEAD = re.compile(
+    r"^(?:by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
+    r"{0,3})?\s*(?:[|,·•-]\s*)?(?:\d+ (?:min|minutes) read)?\s*)",
+)
+_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_DETAIL = re.compile(
+    r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|today|tomorrow|"
+    r"yesterday|next week|this week)\b",
+    re.IGNORECASE,
+)
+_STOP = frozenset(
+    str.split(
+        "a an the of to in on at for and or but by with from as is are was were be been has "
+        "have had it its this that these those he she they we i you his her their our not no "
+        "will would could should may might can said says say after over about into than then "
+        "also more new"
+    )
+)
+_QUOTE_OPEN = ('"', "“", "‘", "'", "«")
+
+
+def clean_text(text: str) -> str:
+    """Plain text with HTML turned to text and inline boilerplate removed; paragraphs kept."""
+    if _HTML_HINT.search(text):
+        text = html_to_text(text)
+    text = _INLINE_BOILERPLATE.sub(" ", text)
+    paragraphs = (fold_whitespace(part) for part in re.split(r"\n\s*\n|\n", text))
+    return "\n".join(part for part in paragraphs if part)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Whole sentences of a cleaned text, boilerplate dropped and datelines stripped."""
+    sentences: list[str] = []
+    for paragraph in text.split("\n"):
+        for raw in sentencex.segment(_LANGUAGE, paragraph):
+            sentence = _strip_prefixes(raw.strip())
+            if sentence and not _BOILERPLATE_SENTENCE.match(sentence):
+                sentences.append(sentence)
+    return sentences
+
+
+def _strip_prefixes(sentence: str) -> str:
+    stripped = _BYLINE_LEAD.sub("", sentence, count=1)
+    without = _DATELINE.sub("", stripped, count=1)
+    if without == stripped:
+        without = _CAPS_DATELINE.sub("", stripped, count=1)
+    if without != sentence and without and without[0].islower():
+        without = without[0].upper() + without[1:]
+    return without.strip()
+
+
+def count_sentences(text: str) -> int:
+    """How many real sentences (ending in punctuation, of a few words) the text holds."""
+    sentences = split_sentences(clean_text(text))
+    return sum(1 for s in sentences if s[-1] in '.!?"”’»)' and len(s.split()) >= 4)
+
+
+def _content_words(text: str) -> set[str]:
+    return {word for word in _WORD.findall(text.lower()) if word not in _STOP and len(word) > 2}
+
+
+def _score(index: int, sentence: str, title_words: set[str], topic: frozenset[str]) -> float:
+    words = _content_words(sentence)
+    score = 2.0 / (1.0 + index * 0.6)
+    if title_words:
+        score += 3.0 * len(words & title_words) / len(title_words)
+    score += min(len(words & topic), 3) * 0.5
+    if _DETAIL.search(sentence):
+        score += 0.6
+    if sentence.startswith(_QUOTE_OPEN):
+        score -= 1.0
+    if sentence.endswith("?"):
+        score -= 1.5
+    if len(sentence) < 40 or len(words) < 4:
+        score -= 1.5
+    return score
+
+
+def summarise(title: str, text: str, *, limit: int = 280, topic_terms: Iterable[str] = ()) -> str:
+    """At most `limit` characters of whole sentences from `text` (see the module's rule)."""
+    title = fold_whitespace(html_to_text(title)) if _HTML_HINT.search(title) else title.strip()
+    title = fold_whitespace(title)
+    sentences = split_sentences(clean_text(text)) if text else []
+    topic = frozenset(term.lower() for term in topic_terms)
+    title_words = _content_words(title)
+    ranked = sorted(
+        range(len(sentences)),
+        key=lambda i: -_score(i, sentences[i], title_words, topic),
+    )
+    on_topic = title_words | topic
+    chosen: list[int] = []
+    used = 0
+    for index in ranked:
+        sentence = sentences[index]
+        size = len(sentence) + (1 if chosen else 0)
+        if used + size > limit or sentence[-1] not in '.!?"”’»)':
+            continue
+        if chosen and not _content_words(sentence) & on_topic:
+            continue
+        chosen.append(index)
+        used += size
+    if chosen:
+        return " ".join(sentences[i] for i in sorted(chosen))
+    if title and len(title) <= limit:
+        return title
+    return _clip_words(title or " ".join(sentences), limit)
+
+
+def _clip_words(text: str, limit: int) -> str:
+    """The longest whole-word prefix of `text` that fits with "…" (the last resort)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.-–—") if " " in text[:limit] else ""
+    return f"{cut}…" if cut and len(cut) < limit else clip(text, limit)
