@@ -125,12 +125,17 @@ def _story(story_id: int, feed: FeedState, entry: Entry, now: datetime) -> Story
 
 
 def unjudged_stories(db: Database, limit: int = 5000) -> list[Story]:
-    """New (non-baseline) stories that have no verdict yet, oldest first.
+    """New (non-baseline) stories that have no verdict yet, in the order they were reported
+    (published time, else first-seen time, then id), so judging does not depend on which feed
+    answered first.
 
     Normally these are the stories the current cycle just stored; after a crash between storing
     and judging they are the ones left behind, so nothing is lost.
     """
-    sql = f"{_STORY_SELECT} WHERE s.relevant IS NULL AND s.is_baseline = 0 ORDER BY s.id LIMIT ?"
+    sql = (
+        f"{_STORY_SELECT} WHERE s.relevant IS NULL AND s.is_baseline = 0"
+        " ORDER BY coalesce(s.published_at, s.seen_at), s.id LIMIT ?"
+    )
     return [story_from_row(row) for row in db.query(sql, (limit,))]
 
 
