@@ -1,0 +1,333 @@
+"""Relevance against the bundled profile: every kind of talks story, every hard-negative family."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from news.relevance import assess
+from news.topic import TopicProfile, load_profile
+
+PROFILE_PATH = Path(__file__).resolve().parent.parent / "seeds" / "topic.toml"
+
+RELEVANT = [
+    # proposal
+    (
+        "Kyiv proposes new round of direct talks with Moscow next week",
+        "Foreign Minister Andrii Sybiha said Ukraine had sent Russia a proposal to meet in "
+        "Istanbul on Wednesday.",
+    ),
+    (
+        "White House circulates 28-point plan to end the war",
+        "The draft, worked out by envoy Steve Witkoff with Kirill Dmitriev, would have Ukraine "
+        "give up parts of Donbas in exchange for security guarantees.",
+    ),
+    (
+        "Putin offers to resume Istanbul negotiations 'without preconditions'",
+        "The Russian leader proposed that delegations meet on May 15, a day after European "
+        "leaders demanded a 30-day ceasefire.",
+    ),
+    # meeting / round of talks / negotiator's visit
+    (
+        "Ukrainian and Russian delegations meet in Istanbul for first direct talks since 2022",
+        "The meeting at Dolmabahce Palace lasted less than two hours, Turkish officials said.",
+    ),
+    (
+        "Witkoff and Kushner spend five hours with Putin at the Kremlin",
+        "Aide Yuri Ushakov said the sides discussed the American settlement plan but found no "
+        "compromise on territory.",
+    ),
+    (
+        "Umerov flies to Miami for another round with the US team",
+        "Ukraine's chief negotiator Rustem Umerov will discuss the revised framework with "
+        "Steve Witkoff and Jared Kushner, his office said.",
+    ),
+    (
+        "Second day of Geneva consultations ends without breakthrough",
+        "Ukrainian and American officials said the talks on the draft peace framework were "
+        "constructive and would continue next week.",
+    ),
+    # agreement
+    (
+        "Russia and Ukraine agree to swap 1,000 prisoners each after Istanbul meeting",
+        "Vladimir Medinsky said the exchange would take place in the coming days.",
+    ),
+    (
+        "Moscow and Kyiv sign Black Sea grain deal at UN-brokered ceremony",
+        "The agreement, signed separately by the two sides with Turkey and the UN, reopens "
+        "three Ukrainian ports.",
+    ),
+    # exchange
+    (
+        "Ukraine brings home 84 soldiers in latest POW exchange with Russia",
+        "The swap was mediated by the United Arab Emirates, Zelenskyy said.",
+    ),
+    (
+        "Kyiv receives bodies of 909 fallen soldiers",
+        "Ukraine's coordination headquarters said the repatriation took place under the "
+        "Istanbul agreements; Russia received the remains of 34 of its troops.",
+    ),
+    (
+        "Hundreds of prisoners of war return home as swap is completed",
+        "Ukraine and Russia each freed 390 people on Friday, the first stage of the exchange "
+        "agreed in Istanbul.",
+    ),
+    # statement / conditions / "studying it"
+    (
+        "Kremlin says it is studying Kyiv's offer of talks",
+        "Peskov told reporters that Moscow needed time to analyse the proposal.",
+    ),
+    (
+        "Peskov: contacts with Washington on a Ukraine settlement continue",
+        "The Kremlin spokesman said there was no date yet for a new meeting of negotiators.",
+    ),
+    (
+        "Zelensky says he is ready to meet Putin 'in any format'",
+        "The Ukrainian president said a meeting of leaders was the only way to settle "
+        "territorial questions.",
+    ),
+    (
+        "Lavrov: Moscow's conditions for a truce remain unchanged",
+        "Russia's foreign minister said any ceasefire must address the root causes of the "
+        "conflict.",
+    ),
+    # rejection
+    (
+        "Kremlin rejects European proposal for a 30-day ceasefire",
+        "Dmitry Peskov said ultimatums were unacceptable to Russia.",
+    ),
+    (
+        "Zelenskyy rules out ceding Donbas under US plan",
+        "Ukraine will not give up land it controls as part of any peace deal, he said.",
+    ),
+    # other: children, guarantees and reassurance force, grain deal, delegation named
+    (
+        "Qatar-mediated deal returns 20 Ukrainian children from Russia",
+        "The children were reunited with their families in Kyiv, the presidential office said.",
+    ),
+    (
+        "Coalition of the willing finalises plans for reassurance force after a ceasefire",
+        "Britain and France said troops would deploy to Ukraine only once a deal with Russia "
+        "was signed.",
+    ),
+    (
+        "Russia pulls out of Black Sea grain deal",
+        "The Kremlin said the agreement would not be renewed until its demands were met.",
+    ),
+    (
+        "Ukraine names Umerov to lead its delegation at Geneva talks",
+        "Zelenskyy signed a decree setting out the team that will negotiate with the US.",
+    ),
+    # US-Russia meeting about ending the war, also covering embassies
+    (
+        "Rubio and Lavrov discuss ending Ukraine war and embassy operations in Riyadh",
+        "The two ministers agreed to appoint high-level teams to work on a settlement.",
+    ),
+    # sanctions or aid as leverage in the talks
+    (
+        "Trump threatens new sanctions unless Putin agrees to a ceasefire",
+        "The US president said Moscow had two weeks to accept his truce proposal.",
+    ),
+    (
+        "Russia demands sanctions relief as condition for Black Sea truce",
+        "The Kremlin said the agreement reached with US negotiators in Riyadh would take effect "
+        "only after restrictions on its agricultural bank were lifted.",
+    ),
+    # spelling variants, accents, hyphens, title only
+    (
+        "Zelenskiy, Putin could meet in Türkiye, Erdoğan says",
+        "Turkey's president offered to host the two leaders for peace talks in Istanbul.",
+    ),
+    ("Kiev backs cease-fire proposal, will send delegation", ""),
+    ("Russia rejects truce plan", ""),
+]
+
+IRRELEVANT = [
+    # battlefield and strikes, even quoting leaders
+    (
+        "Russian missile strike on Kyiv kills 12 as Zelenskyy urges allies to act",
+        "Zelenskyy said the attack showed Moscow was not interested in peace and asked for "
+        "more air defence systems.",
+    ),
+    (
+        "Ukrainian forces repel Russian assault near Pokrovsk",
+        "The general staff said 43 clashes took place along the front line on Tuesday.",
+    ),
+    (
+        "Russian drones hit Odesa port; Kremlin says strikes targeted military sites",
+        "Two people were killed and a grain terminal was damaged, the regional governor said.",
+    ),
+    (
+        "Zelensky talks with Macron after massive overnight attack on power grid",
+        "Russia launched 500 drones and 40 missiles, leaving a million homes without power.",
+    ),
+    # military aid and weapons
+    (
+        "US approves $825 million weapons sale to Ukraine",
+        "The package includes extended-range missiles and spare parts for air defence.",
+    ),
+    (
+        "Germany pledges two more Patriot systems for Kyiv",
+        "Berlin said the launchers would arrive before winter.",
+    ),
+    (
+        "New Dutch aid package for Ukraine 'brings a just peace closer', minister says",
+        "The Netherlands will fund drones and ammunition worth 500 million euros.",
+    ),
+    # sanctions, frozen assets, loans
+    (
+        "EU agrees 19th sanctions package against Russia targeting LNG",
+        "The package also lists 100 more shadow fleet tankers.",
+    ),
+    (
+        "Belgium blocks use of frozen Russian assets for Ukraine reparations loan",
+        "Prime Minister Bart De Wever said Euroclear faced legal risks.",
+    ),
+    # other peace processes, often with the same mediators and venues
+    (
+        "Armenia and Azerbaijan initial peace deal at the White House",
+        "Trump hosted Aliyev and Pashinyan; Russia's role in the region was diminished.",
+    ),
+    (
+        "Sudan's warring parties invited to new round of Jeddah talks",
+        "Saudi Arabia and the US said the army and the RSF should agree a humanitarian truce.",
+    ),
+    (
+        "Israel and Hamas agree Gaza ceasefire after Witkoff shuttle diplomacy",
+        "Hostages will be released in exchange for Palestinian prisoners.",
+    ),
+    (
+        "Congo and Rwanda sign peace agreement in Washington",
+        "The deal aims to end fighting with M23 rebels in eastern Congo.",
+    ),
+    (
+        "Russia, China and Iran hold talks in Beijing on nuclear programme",
+        "The three countries called on Washington to return to negotiations with Tehran.",
+    ),
+    (
+        "India and Pakistan agree ceasefire after four days of fighting",
+        "Trump said the US had mediated the truce.",
+    ),
+    (
+        "Serbia and Kosovo resume EU-mediated dialogue in Brussels",
+        "Russia is a traditional ally of Belgrade.",
+    ),
+    # US-Russia contacts on other subjects
+    (
+        "Russia frees jailed American in swap mediated by UAE",
+        "The US citizen had been sentenced to 12 years; Washington released a Russian "
+        "national in return.",
+    ),
+    (
+        "Russian and US diplomats meet to discuss diplomatic property and visas",
+        "The talks in Istanbul covered embassy staffing and direct flights.",
+    ),
+    (
+        "Moscow says New START arms control talks with Washington are 'on ice'",
+        "Ryabkov said Russia would keep observing the treaty's limits for a year.",
+    ),
+    # domestic politics, even with a negotiator named in another role
+    (
+        "Zelensky signs law restoring independence of NABU anti-corruption bureau",
+        "Protests had broken out in Kyiv after parliament curtailed the bureau's powers.",
+    ),
+    (
+        "Ukraine's parliament debates lowering mobilisation age to 23",
+        "The defence committee said the army needed more infantry.",
+    ),
+    (
+        "Umerov questioned by anti-corruption investigators over defence procurement",
+        "The former defence minister, now a negotiator, denied wrongdoing.",
+    ),
+    (
+        "Putin's party wins regional elections amid low turnout",
+        "United Russia took most seats in the Moscow city council vote.",
+    ),
+    # energy and economy without negotiation
+    (
+        "Ukraine and bondholders reach deal on restructuring GDP warrants",
+        "Kyiv will swap the warrants for new bonds maturing in 2030.",
+    ),
+    (
+        "Hungary and Slovakia seek talks with Kyiv on Russian oil transit",
+        "Both countries depend on the Druzhba pipeline for crude supplies.",
+    ),
+    (
+        "IMF and Ukraine agree new $8bn loan programme",
+        "The staff-level agreement needs approval by the fund's board.",
+    ),
+    (
+        "G7 lowers price cap on Russian oil to $47.60",
+        "The cap will be reviewed every six months.",
+    ),
+    # sports and culture
+    (
+        "IOC keeps Russian athletes neutral for Winter Olympics",
+        "Ukraine's sports minister welcomed the decision.",
+    ),
+    (
+        "Russian documentary about 2022 peace talks premieres at Venice film festival",
+        "The film follows the Ukrainian and Russian delegations in Belarus and Istanbul.",
+    ),
+    (
+        "Ukrainian grandmaster refuses to shake hands with Russian opponent at chess olympiad",
+        "The match ended in a draw after 40 moves.",
+    ),
+    # nothing at all
+    ("", ""),
+    ("Weather: heavy snow expected across Europe this weekend", "Airports warned of delays."),
+]
+
+
+@pytest.fixture(scope="module")
+def profile() -> TopicProfile:
+    return load_profile(PROFILE_PATH)
+
+
+@pytest.mark.parametrize(("title", "text"), RELEVANT)
+def test_talks_stories_are_relevant(profile: TopicProfile, title: str, text: str) -> None:
+    verdict = assess(title, text, profile)
+    assert verdict.relevant, verdict.reasons
+    assert verdict.score >= 0.5
+
+
+@pytest.mark.parametrize(("title", "text"), IRRELEVANT)
+def test_hard_negatives_are_not_relevant(profile: TopicProfile, title: str, text: str) -> None:
+    verdict = assess(title, text, profile)
+    assert not verdict.relevant, verdict.reasons
+    assert verdict.score < 0.5
+
+
+def test_reasons_name_terms_and_where(profile: TopicProfile) -> None:
+    verdict = assess("Kremlin says talks will go on", "Gaza was also mentioned.", profile)
+    assert "title: talks (+4.0)" in verdict.reasons
+    assert "title: kremlin (party: russia)" in verdict.reasons
+    assert any(r.startswith("negative: gaza") for r in verdict.reasons)
+
+
+def test_title_weighs_more_than_text(profile: TopicProfile) -> None:
+    in_title = assess("Ukraine and Russia discuss ceasefire", "Officials spoke.", profile)
+    in_text = assess("Ukraine and Russia officials speak", "They discussed a ceasefire.", profile)
+    assert in_title.score > in_text.score
+
+
+def test_only_the_start_of_a_long_text_counts(profile: TopicProfile) -> None:
+    filler = "The regional council met to discuss road repairs and school meals. " * 40
+    late = assess("Ukraine news roundup", filler + "Russia proposed peace talks.", profile)
+    early = assess("Ukraine news roundup", "Russia proposed peace talks. " + filler, profile)
+    assert not any("peace talks" in r for r in late.reasons)
+    assert any("peace talks" in r for r in early.reasons)
+
+
+def test_html_markup_and_entities_are_read_as_text(profile: TopicProfile) -> None:
+    html = "<p>Kyiv&#8217;s delegation</p><p><a href='x'>peace&nbsp;talks</a> with Russia</p>"
+    verdict = assess("", html, profile)
+    assert "text: peace talks (+3.0)" in verdict.reasons
+    assert "text: kyiv (party: ukraine)" in verdict.reasons
+
+
+def test_longest_term_wins(profile: TopicProfile) -> None:
+    verdict = assess("Olympic truce appeal for Russia and Ukraine", "", profile)
+    assert not any(r.startswith("title: truce") for r in verdict.reasons)
+    assert not verdict.relevant
