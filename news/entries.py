@@ -96,14 +96,17 @@ def _hash_id(title: str, dates: Sequence[str], text: str) -> str:
     return "sha1:" + hashlib.sha1(seed.encode("utf-8", "replace")).hexdigest()
 
 
-_EMAIL_AND_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
+_EMAIL_THEN_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
+_NAME_THEN_EMAIL = re.compile(r"^\s*(.+?)\s*\(\s*\S+@\S+\s*\)\s*$")
 
 
 def _author(value: str | None) -> str | None:
+    """The author's name: "desk@x.org (Jane Doe)" and "Jane Doe (desk@x.org)" give "Jane Doe"."""
     if not value:
         return None
-    match = _EMAIL_AND_NAME.match(value)
-    name = fold_whitespace(html_to_text(match.group(1) if match else value[:RAW_TITLE_CHARS]))
+    value = value[:RAW_TITLE_CHARS]
+    match = _EMAIL_THEN_NAME.match(value) or _NAME_THEN_EMAIL.match(value)
+    name = fold_whitespace(html_to_text(match.group(1) if match else value))
     return clip(name, AUTHOR_CHARS) or None
 
 

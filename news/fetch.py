@@ -128,7 +128,12 @@ class Fetcher:
         self, url: str, headers: dict[str, str], accepted_types: tuple[str, ...] | None
     ) -> FetchOutcome:
         async with self._session.get(
-            url, headers=headers, max_redirects=MAX_REDIRECTS, allow_redirects=True
+            # aiohttp counts the redirect responses it has seen, including the one that fails:
+            # max_redirects=6 allows five redirects and refuses the sixth.
+            url,
+            headers=headers,
+            max_redirects=MAX_REDIRECTS + 1,
+            allow_redirects=True,
         ) as response:
             status = response.status
             if status == 304:

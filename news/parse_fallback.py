@@ -39,7 +39,9 @@ def read_with_feedparser(
     return FallbackResult(version=str(parsed.get("version") or ""), raws=raws)
 
 
-def _raw_entry(entry: Any, url: str) -> RawEntry:
+def _raw_entry(feed_entry: Any, url: str) -> RawEntry:
+    # A plain dict view: FeedParserDict maps missing keys to others (with a warning).
+    entry = dict(feed_entry)
     texts = [_markup(content) for content in entry.get("content") or ()]
     summary = entry.get("summary_detail")
     if summary:
@@ -53,7 +55,7 @@ def _raw_entry(entry: Any, url: str) -> RawEntry:
         texts=tuple(text for text in texts if text),
         dates=tuple(d for d in (_text(entry.get("published")), _text(entry.get("updated"))) if d),
         parsed_at=_parsed_at(entry.get("published_parsed") or entry.get("updated_parsed")),
-        author=_text(author_detail.get("name")) or _text(entry.get("author")),
+        author=_text(entry.get("author")) or _text(author_detail.get("name")),
         image=_image(entry),
         base=url,
     )
