@@ -14,6 +14,7 @@ from news.records import (
     FetchedBody,
     FetchFailure,
     Source,
+    Story,
     Verdict,
 )
 from news.store import Judgement
@@ -47,7 +48,9 @@ def _store(db: Database, *names: str) -> tuple[SqliteStore, list[int]]:
     return store, [feed.id for feed in feeds]
 
 
-def _record(store: SqliteStore, feed_id: int, entries: list[Entry], now: datetime = NOW) -> list:
+def _record(
+    store: SqliteStore, feed_id: int, entries: list[Entry], now: datetime = NOW
+) -> list[Story]:
     return store.record_entries(
         feed_id, _body(), entries, now, now + POLL, baseline_since=now - timedelta(hours=12)
     )
