@@ -31,7 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     triage = commands.add_parser("triage", help="judge JSON lines of stories (- for stdin)")
     triage.add_argument("file", help="JSON lines file, or - for standard input")
     triage.add_argument("--db", help="also record into this database (default: none)")
-    commands.add_parser("invite", help="print the URL that invites the bot to a server")
+    invite = commands.add_parser("invite", help="print the URL that invites the bot to a server")
+    invite.add_argument(
+        "--application-id",
+        type=int,
+        help="the application id (default: asked from Discord with DISCORD_TOKEN)",
+    )
     return parser
 
 

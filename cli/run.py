@@ -1,0 +1,94 @@
+"""`talkwatch run`: the Discord bot, until SIGINT or SIGTERM (exit 0).
+
+A missing or rejected token, a bad feeds file or topic profile, or an unopenable database is
+one line on stderr and exit code 2, never a traceback. The token is never printed or logged: a
+logging filter masks it should any library ever put it in a message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from settings import Settings
+
+EXIT_OK = 0
+EXIT_CONFIG = 2
+
+log = logging.getLogger("talkwatch")
+
+
+class TokenFilter(logging.Filter):
+    """Replaces the token in any log message (belt and braces: nothing should log it)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "[token]"), None
+        return True
+
+
+def install_token_filter(token: str) -> None:
+    token_filter = TokenFilter(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(token_filter)
+
+
+def fail(message: str) -> int:
+    print(f"talkwatch: {message}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.discord_token:
+        return fail(
+            "DISCORD_TOKEN is not set: create a bot at https://discord.com/developers/applications"
+            " and put its token in DISCORD_TOKEN (or discord_token in talkwatch.toml)"
+        )
+    install_token_filter(settings.discord_token)
+    try:
+        return asyncio.run(run_bot(settings, settings.discord_token))
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+async def run_bot(settings: Settings, token: str) -> int:
+    import discord
+
+    from handlers.app import TalkwatchBot
+    from news.errors import NewsError
+    from storage.schema import StorageError
+
+    bot = TalkwatchBot(settings)
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []
+
+    def stop(signame: str) -> None:
+        if not stopping:
+            log.info("%s received: shutting down", signame)
+            stopping.append(loop.create_task(bot.close()))
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop, sig.name)
+    try:
+        async with bot:
+            await bot.start(token)
+    except discord.LoginFailure:
+        return fail("Discord rejected the token in DISCORD_TOKEN (401): check or reset it")
+    except discord.PrivilegedIntentsRequired:
+        return fail("Discord refused the gateway intents; this bot needs no privileged intents")
+    except (NewsError, StorageError) as exc:
+        return fail(str(exc))
+    except (discord.HTTPException, discord.GatewayNotFound, OSError) as exc:
+        return fail(f"cannot reach Discord: {type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        for task in stopping:
+            await task
+    return EXIT_OK

@@ -1,0 +1,79 @@
+"""Pacing requests under Discord's limits, so that the bot never meets a 429.
+
+Discord allows 50 requests per second per bot over any sliding second, and 5 messages per 5 s
+per channel. A token bucket would allow a burst on top of its rate and break the first rule, so
+both limits are sliding windows: a request waits until fewer than `limit` requests started in
+the last `window_seconds`. The global window is a little longer than a second to leave room for
+the time a request takes to reach Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+
+GLOBAL_WINDOW_SECONDS = 1.02
+CHANNEL_LIMIT = 5
+CHANNEL_WINDOW_SECONDS = 5.1
+
+
+class SlidingWindow:
+    """At most `limit` acquisitions in any `window_seconds`; waiters are served in order."""
+
+    def __init__(
+        self,
+        limit: int,
+        window_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        self.limit = limit
+        self.window_seconds = window_seconds
+        self._clock = clock
+        self._starts: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    def delay(self) -> float:
+        """Seconds until one more acquisition is allowed (0 if now)."""
+        now = self._clock()
+        while self._starts and self._starts[0] <= now - self.window_seconds:
+            self._starts.popleft()
+        if len(self._starts) < self.limit:
+            return 0.0
+        return self._starts[0] + self.window_seconds - now
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while (wait := self.delay()) > 0:
+                await asyncio.sleep(wait)
+            self._starts.append(self._clock())
+
+
+class Pacer:
+    """The bot's global pace plus one window per channel for new messages."""
+
+    def __init__(self, rate_per_second: float) -> None:
+        self.global_window = SlidingWindow(max(1, int(rate_per_second)), GLOBAL_WINDOW_SECONDS)
+        self._channels: dict[int, SlidingWindow] = {}
+
+    async def before_request(self) -> None:
+        await self.global_window.acquire()
+
+    async def before_message(self, channel_id: int) -> None:
+        """Wait for the channel's window, then for the global one."""
+        window = self._channels.get(channel_id)
+        if window is None:
+            window = self._channels[channel_id] = SlidingWindow(
+                CHANNEL_LIMIT, CHANNEL_WINDOW_SECONDS
+            )
+        await window.acquire()
+        await self.global_window.acquire()
+        if len(self._channels) > 10_000:
+            self._forget_idle()
+
+    def _forget_idle(self) -> None:
+        for channel_id in [c for c, w in self._channels.items() if w.delay() == 0]:
+            del self._channels[channel_id]
