@@ -73,9 +73,9 @@ def _body_head(text: str, limit: int) -> str:
 
 def _scan(normalised: str, profile: TopicProfile) -> _Hits:
     hits = _Hits()
+    lookup = profile.lookup
     for match in profile.pattern.finditer(normalised):
-        matched = " ".join(match.group().split())
-        hits.add(profile.term_for(matched), matched)
+        hits.add(*lookup(match.group()))
     return hits
 
 

@@ -15,7 +15,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,6 +32,7 @@ _TERM_SHAPE = re.compile(r"\w+(?: \w+)*\*?")
 _SPACE = " "
 _END = "\x00"
 _STAR = "*"
+_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +70,32 @@ class TopicProfile:
     exact: Mapping[str, Term]
     prefixes: tuple[tuple[str, Term], ...]
     """Wildcard terms as (normalised prefix, term), longest prefix first."""
+    memo: dict[str, tuple[Term, str]] = field(default_factory=dict, repr=False, compare=False)
+    """Matched text -> (term, matched text with single spaces); a cache, bounded."""
+
+    def lookup(self, matched: str) -> tuple[Term, str]:
+        """The term a match of `pattern` stands for, and the match with single spaces."""
+        found = self.memo.get(matched)
+        if found is None:
+            key = " ".join(matched.split())
+            found = (self._resolve(key), key)
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[matched] = found
+        return found
 
     def term_for(self, matched: str) -> Term:
         """The term a normalised match of `pattern` stands for."""
-        key = " ".join(matched.split())
+        return self.lookup(matched)[0]
+
+    def _resolve(self, key: str) -> Term:
         term = self.exact.get(key)
         if term is not None:
             return term
         for prefix, candidate in self.prefixes:
             if key.startswith(prefix):
                 return candidate
-        raise LookupError(matched)  # unreachable: the pattern only matches profile terms
+        raise LookupError(key)  # unreachable: the pattern only matches profile terms
 
     def find_terms(self, normalised: str) -> Iterator[Term]:
         """Every term found in `normalised` text, in order, longest match first."""
