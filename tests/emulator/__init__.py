@@ -1,0 +1,115 @@
+"""A Discord emulator for tests: HTTP API v10 and the gateway on 127.0.0.1, for the real,
+unmodified discord.py client. Never shipped with the app.
+
+Start it, point discord.py at it, run a bot, act as users, assert on what Discord received::
+
+    from tests.emulator import DiscordEmulator, ChannelSpec, pointed_at, perm
+
+    async with DiscordEmulator() as emu:              # 127.0.0.1, port 0
+        guild = emu.add_guild("Test", ["general", ChannelSpec("news", kind="announcement"),
+                                       ChannelSpec("locked", bot_deny=perm.SEND_MESSAGES)])
+        general = guild.channel("general")
+        with pointed_at(emu):                         # Route.BASE + DEFAULT_GATEWAY, restored after
+            bot = commands.Bot(..., guild_ready_timeout=0.1)   # lower the 2 s ready delay
+            task = asyncio.create_task(bot.start(emu.token))
+            await emu.wait_for_commands_synced(timeout=20)     # or guild=guild for guild sync
+            result = await emu.invoke("subscribe", general,
+                                      options={"channel": general, "mode": "daily"},
+                                      member_permissions=perm.MANAGE_CHANNELS)
+            assert result.ephemeral and "daily" in result.text
+            posts = await emu.wait_for_posts(general, count=1)
+            clicked = await emu.click(result.message, "latest:older")
+            ...
+            await bot.close(); await task
+
+For the product bot in a subprocess: `python -m tests.emulator.launch run` with
+`env={**os.environ, **bot_environment(emu), "DISCORD_TOKEN": emu.token, ...}`.
+
+World (changes reach a connected bot over the gateway, in call order; `await emu.settle()`):
+- `add_guild(name, channels, bot_permissions=perm.BOT_DEFAULT, everyone_permissions=...)`:
+  channels are names or `ChannelSpec(name, kind="text"|"announcement", bot_allow/bot_deny,
+  everyone_allow/everyone_deny, overwrites)`; at most 500 per guild, as on Discord.
+  The guild has @everyone, the bot's managed role, the owner and a default member.
+- `add_channel`, `delete_channel`, `add_role(guild, name, permissions, mentionable=True)`,
+  `add_member(guild, name, permissions=...)`, `set_bot_permissions(guild, bits)`,
+  `set_channel_permissions(channel, "bot"|"everyone"|role|member, allow=, deny=)`,
+  `remove_guild(guild)`, `bot_permissions_in(channel)`.
+
+Users:
+- `await invoke(name, channel=None, options={...}, member=None, member_permissions=None,
+  subcommand=None, dm=False, force=False, timeout=10)` builds INTERACTION_CREATE from the
+  synced definition (types checked, channels/roles/users resolved), dispatches it and waits
+  until the bot answered (a message, or a deferral plus its follow-up/@original edit).
+  Raises `CommandNotVisible` if `default_member_permissions`/contexts hide the command from
+  that member (force=True sends it anyway), `InvocationError` for options a client would
+  refuse, `EmulatorTimeout` if no answer comes. Returns `InteractionResult`: response_type,
+  content, embeds, components, flags, ephemeral, deferred, message, followups, text,
+  callback_seconds, completed_seconds, errors (late or double callbacks).
+- `await click(message, custom_id, values=None, ...)`: component interaction (type 3);
+  answers of type 7 (update) or 6 (deferred, then PATCH @original) edit that message.
+- `interaction_result(id)`, `interaction_results()`: latest state of answers.
+
+What Discord received:
+- `messages(channel)` (posts and public interaction answers), `posts(channel)` (only
+  POST /channels/{id}/messages), `all_posts()`, `message(id)`, `await wait_for_posts(channel,
+  count)`: `Message` snapshots with content, embeds, components, nonce, allowed_mentions,
+  `mentions` (who would really be pinged), flags (`crossposted`, `ephemeral`), `edits` (earlier
+  versions), `edited_at`, `text`.
+- `requests` / `requests_to("POST", "/channels/{channel_id}/messages")`: every REST request with
+  path, route template, json, headers (no Authorization), status, code, times.
+- `violations`: bodies Discord would reject (limits, 50035); assert it stays empty.
+- `rate_limits` (`enabled`, `counts`, `total_429s`, `global_per_second`), `stats`
+  (messages_created, nonce_dedupes, edits, crossposts), `identifies` (intents), `resumes`.
+- `commands(guild=None)`, `command(name)`: synced definitions (`default_member_permissions`,
+  `contexts`, `options`).
+- `await wait_for(check, timeout, what)`: re-checked after every request and gateway change.
+
+Faults and the gateway:
+- `inject_fault(method, "/channels/*/messages", status=403|404|429|500|503|0, code=...,
+  retry_after=..., is_global=..., times=1|None, delay=seconds, after=False)` returns a `Fault`
+  (`hits`); 429s carry `Via` and a JSON body so discord.py retries; status 0 drops the
+  connection; after=True applies the request, then answers the fault.
+- `await drop_gateway(code=4000 | None)`, `request_reconnect()` (op 7),
+  `invalidate_session()` (op 9), `wait_until_connected()`, `wait_for_resume(count)`.
+
+Enforced like Discord: bot token on REST (401) and IDENTIFY (4004); privileged intents refused
+(4014) unless `DiscordEmulator(allow_privileged_intents=True)`; permissions from roles and
+overwrites (403 50001/50013, Embed Links for embeds), unknown channel 404 10003, unknown
+message 10008, crosspost only in announcement channels; message and command limits (400
+50035); nonce dedupe with `enforce_nonce`; 50 requests in any sliding second (interaction
+endpoints exempt) and 5 messages per 5 s per channel, with X-RateLimit-* headers that match
+(`DiscordEmulator(rate_limits=False)` switches enforcement off); interaction callback within
+3 s (404 10062) and only once (400 40060), follow-ups for 15 minutes.
+"""
+
+from tests.emulator import permissions as perm
+from tests.emulator.core import EmulatorTimeout, RecordedRequest, Violation
+from tests.emulator.emulator import DiscordEmulator
+from tests.emulator.interactions import InteractionResult
+from tests.emulator.invoke import CommandNotVisible, InvocationError
+from tests.emulator.launch import bot_environment, pointed_at
+from tests.emulator.limits import Fault
+from tests.emulator.models import Channel, Command, Guild, Member, Mentions, Message, Role
+from tests.emulator.state import ChannelSpec
+
+__all__ = [
+    "Channel",
+    "ChannelSpec",
+    "Command",
+    "CommandNotVisible",
+    "DiscordEmulator",
+    "EmulatorTimeout",
+    "Fault",
+    "Guild",
+    "InteractionResult",
+    "InvocationError",
+    "Member",
+    "Mentions",
+    "Message",
+    "RecordedRequest",
+    "Role",
+    "Violation",
+    "bot_environment",
+    "perm",
+    "pointed_at",
+]
