@@ -124,7 +124,7 @@ def _story(story_id: int, feed: FeedState, entry: Entry, now: datetime) -> Story
     )
 
 
-def unjudged_stories(db: Database, limit: int = 5000) -> list[Story]:
+def unjudged_stories(db: Database, limit: int = 20_000) -> list[Story]:
     """New (non-baseline) stories that have no verdict yet, in the order they were reported
     (published time, else first-seen time, then id), so judging does not depend on which feed
     answered first.
