@@ -13,9 +13,7 @@ import pytest
 
 from news.fetch import Fetcher, create_session, parse_retry_after
 from news.records import FetchedBody, FetchFailure, NotModified
-from tests.feedserver import FeedServer, feed_server
-
-__all__ = ["feed_server"]
+from tests.feedserver import FeedServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 
