@@ -22,6 +22,7 @@ from news.records import Verdict
 from news.topic import Scoring, Term, TopicProfile, normalise
 
 _TAG = re.compile(r"<[^>]*>")
+_LEAD = re.compile(r"\s*.{1,200}?[.!?:](?=\s|$)", re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -46,19 +47,42 @@ class _Hits:
 def assess(title: str, text: str, profile: TopicProfile) -> Verdict:
     """Score a story against the profile: relevant or not, a 0..1 score, and the reasons."""
     scoring = profile.scoring
+    head = _body_head(text, scoring.body_chars)
+    if not title.strip():
+        title, head = _lead_as_title(head)
     title_hits = _scan(normalise(title), profile)
-    body_hits = _scan(normalise(_body_head(text, scoring.body_chars)), profile)
+    body_hits = _scan(normalise(head), profile)
     reasons: list[str] = []
-    talks = _talks_score(title_hits, body_hits, scoring, reasons)
+    talks, surplus = _talks_score(title_hits, body_hits, scoring, reasons)
+    talks += _pair_bonus(title_hits, scoring, reasons)
     context = _context(title_hits, body_hits, scoring, reasons)
-    title_talks = sum(t.weight for t, _ in title_hits.talks.values())
-    strong = title_talks >= scoring.strong_title and bool(
-        title_hits.sides.keys() & {"ukraine", "russia"}
-    )
-    penalty = _penalty(title_hits, body_hits, scoring, strong, reasons)
+    strong = _is_strong_title(title_hits, scoring)
+    split_penalty = _penalty(title_hits, body_hits, scoring, strong, reasons)
+    penalty = _offset(split_penalty, surplus * scoring.surplus_offset, reasons)
     raw = context * talks - penalty
     score = min(1.0, max(0.0, raw / (2 * scoring.threshold)))
     return Verdict(relevant=raw >= scoring.threshold, score=round(score, 3), reasons=tuple(reasons))
+
+
+def _pair_bonus(title: _Hits, scoring: Scoring, reasons: list[str]) -> float:
+    """A title with talks terms that names both sides, or a side and a mediator, gains a bonus."""
+    named = title.sides.keys()
+    if title.talks and ("ukraine" in named or "russia" in named) and len(named) >= 2:
+        bonus = scoring.pair_bonus * scoring.title_factor
+        reasons.append(f"title names {' and '.join(sorted(named))} (+{bonus:.1f})")
+        return bonus
+    return 0.0
+
+
+def _is_strong_title(title: _Hits, scoring: Scoring) -> bool:
+    """Strong: a side named with a core talks term, or both sides with enough talks terms."""
+    named = title.sides.keys() & {"ukraine", "russia"}
+    weights = [term.weight for term, _ in title.talks.values()]
+    if not named or not weights:
+        return False
+    if max(weights) >= scoring.strong_title:
+        return True
+    return len(named) == 2 and sum(weights) >= scoring.strong_title
 
 
 def _body_head(text: str, limit: int) -> str:
@@ -71,6 +95,14 @@ def _body_head(text: str, limit: int) -> str:
     return head[:limit]
 
 
+def _lead_as_title(text: str) -> tuple[str, str]:
+    """Without a title, the text's first sentence (at most 200 characters) stands in for it."""
+    match = _LEAD.match(text)
+    if match is None:
+        return text[:200], text[200:]
+    return match.group(), text[match.end() :]
+
+
 def _scan(normalised: str, profile: TopicProfile) -> _Hits:
     hits = _Hits()
     lookup = profile.lookup
@@ -79,7 +111,10 @@ def _scan(normalised: str, profile: TopicProfile) -> _Hits:
     return hits
 
 
-def _talks_score(title: _Hits, body: _Hits, scoring: Scoring, reasons: list[str]) -> float:
+def _talks_score(
+    title: _Hits, body: _Hits, scoring: Scoring, reasons: list[str]
+) -> tuple[float, float]:
+    """Talks evidence, and the text's evidence beyond its cap (which offsets text negatives)."""
     score = 0.0
     for term, matched in title.talks.values():
         gain = term.weight * scoring.title_factor
@@ -92,7 +127,7 @@ def _talks_score(title: _Hits, body: _Hits, scoring: Scoring, reasons: list[str]
             reasons.append(f"text: {matched} (+{term.weight:.1f})")
     if body_score > scoring.body_cap:
         reasons.append(f"text talks capped at {scoring.body_cap:.1f}")
-    return score + min(body_score, scoring.body_cap)
+    return score + min(body_score, scoring.body_cap), max(0.0, body_score - scoring.body_cap)
 
 
 def _context(title: _Hits, body: _Hits, scoring: Scoring, reasons: list[str]) -> float:
@@ -117,7 +152,8 @@ def _context(title: _Hits, body: _Hits, scoring: Scoring, reasons: list[str]) ->
 
 def _penalty(
     title: _Hits, body: _Hits, scoring: Scoring, strong: bool, reasons: list[str]
-) -> float:
+) -> tuple[float, float]:
+    """Penalties of negative families: (from the title, from the text only)."""
     in_title = 0.0
     in_body = 0.0
     for family in dict.fromkeys([*title.negatives, *body.negatives]):
@@ -136,7 +172,15 @@ def _penalty(
             in_title += value
         else:
             in_body += value
-    return in_title + min(in_body, scoring.body_negative_cap)
+    return in_title, min(in_body, scoring.body_negative_cap)
+
+
+def _offset(penalty: tuple[float, float], offset: float, reasons: list[str]) -> float:
+    """Text-only penalties minus the offset from dense talks vocabulary in the text."""
+    in_title, in_body = penalty
+    if in_body and offset:
+        reasons.append(f"dense talks text offsets text negatives (-{min(in_body, offset):.1f})")
+    return in_title + max(0.0, in_body - offset)
 
 
 def _matched(term: Term, title: _Hits, body: _Hits) -> str:

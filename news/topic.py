@@ -46,8 +46,10 @@ class Scoring:
     one_side_factor: float = 0.8
     mediator_factor: float = 0.5
     strong_title: float = 3.0
-    family_cap: float = 2.0
-    body_negative_cap: float = 4.5
+    family_cap: float = 3.0
+    body_negative_cap: float = 6.0
+    surplus_offset: float = 0.5
+    pair_bonus: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,6 +141,64 @@ RELEVANT = [
     ),
     ("Kiev backs cease-fire proposal, will send delegation", ""),
     ("Russia rejects truce plan", ""),
+    # short headlines: leaders' meetings and calls, venues, sticking points, thin feeds
+    (
+        "Kremlin: no date yet for Putin-Zelensky meeting",
+        "Peskov said preparations had not started.",
+    ),
+    (
+        "Vatican offers to host next round between Moscow and Kyiv",
+        "Cardinal Parolin said the Holy See was ready.",
+    ),
+    (
+        "Zelensky hands Trump revised 20-point framework",
+        "The document was discussed at Mar-a-Lago.",
+    ),
+    (
+        "Ukraine and Russia trade accusations over breaches of Easter truce",
+        "Both sides said the other had fired first.",
+    ),
+    (
+        "Russia says energy truce has expired, resumes strikes on Ukrainian power plants",
+        "The 30-day moratorium ended on Thursday.",
+    ),
+    (
+        "Kyiv hands Moscow list of 400 children it wants returned",
+        "Ombudsman Dmytro Lubinets said the list was passed through Qatar.",
+    ),
+    (
+        "Medinsky: Russia ready for another Istanbul round",
+        "He said Moscow would send the same delegation.",
+    ),
+    (
+        "Erdogan calls Putin, offers to host leaders' summit",
+        "The Turkish president said Istanbul was ready.",
+    ),
+    ("Saudi crown prince offers Riyadh as venue for US-Russia summit on Ukraine", ""),
+    (
+        "US envoy Kellogg: Kyiv open to demilitarised zone along front",
+        "Kellogg said a buffer zone could be monitored by Europeans.",
+    ),
+    (
+        "Witkoff says deal '90% done' after Berlin talks",
+        "The US envoy met Ukrainian negotiators for two days.",
+    ),
+    ("Putin, Trump agree to meet in Budapest", "The two leaders spoke by phone for two hours."),
+    (
+        "Trump cancels Budapest summit with Putin",
+        "The president said he did not want a wasted meeting.",
+    ),
+    ("European leaders back Zelensky's call for unconditional truce", ""),
+    ("Ukraine says Russia's memorandum is an ultimatum", ""),
+    (
+        "Witkoff: Donbas is the last sticking point",
+        "He said the sides had narrowed their differences to territory.",
+    ),
+    (
+        "Both sides free 146 servicemen in UAE-brokered exchange",
+        "Ukraine said its defenders were back home.",
+    ),
+    ("", "Russia and Ukraine swapped 150 prisoners of war each on Friday."),
 ]
 
 IRRELEVANT = [
@@ -274,6 +332,40 @@ IRRELEVANT = [
         "Ukrainian grandmaster refuses to shake hands with Russian opponent at chess olympiad",
         "The match ended in a draw after 40 moves.",
     ),
+    # leaders and mediators on other business, talks words in other senses
+    ("FIFA chief urges ceasefire in Ukraine before World Cup", "Gianni Infantino spoke in Zurich."),
+    (
+        "Pope prays for peace in Ukraine at Christmas mass",
+        "Thousands gathered in St Peter's Square.",
+    ),
+    ("Zelensky meets Macron in Paris to discuss air defence and drones", ""),
+    ("Russian and Ukrainian delegations clash at UN Security Council over strike on hospital", ""),
+    ("Trump, Putin discuss Iran in phone call", ""),
+    ("Turkey's Erdogan meets Putin to discuss gas hub", ""),
+    (
+        "Russia and Ukraine exchange accusations at the UN over Zaporizhzhia plant safety",
+        "The IAEA said drones hit the site.",
+    ),
+    (
+        "Russia and US swap prisoners in Abu Dhabi",
+        "An American citizen sentenced for drug smuggling was freed in return for a Russian "
+        "businessman.",
+    ),
+    (
+        "Zelensky calls for more pressure on Russia after night of drone attacks",
+        "Ukraine shot down 120 drones, the air force said.",
+    ),
+    ("Ukraine, Russia both claim gains as fighting rages around Kupiansk", ""),
+    (
+        "Putin says Russia will win the war, rejects 'Western ultimatums' on sanctions",
+        "He spoke at an economic forum in St Petersburg.",
+    ),
+    ("Trump meets Erdogan at White House, discusses F-35 sale", ""),
+    ("Russia expels two British diplomats over espionage claims", ""),
+    (
+        "Kremlin says Putin will not attend G20 summit in Johannesburg",
+        "Peskov said Russia would be represented by Lavrov.",
+    ),
     # nothing at all
     ("", ""),
     ("Weather: heavy snow expected across Europe this weekend", "Airports warned of delays."),
@@ -322,7 +414,7 @@ def test_only_the_start_of_a_long_text_counts(profile: TopicProfile) -> None:
 
 def test_html_markup_and_entities_are_read_as_text(profile: TopicProfile) -> None:
     html = "<p>Kyiv&#8217;s delegation</p><p><a href='x'>peace&nbsp;talks</a> with Russia</p>"
-    verdict = assess("", html, profile)
+    verdict = assess("Morning briefing", html, profile)
     assert "text: peace talks (+3.0)" in verdict.reasons
     assert "text: kyiv (party: ukraine)" in verdict.reasons
 
