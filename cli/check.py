@@ -18,14 +18,15 @@ from typing import TextIO
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from cli.checking import Checker, schedule_checks
-from news.console import render_development, render_update
-from news.cycle import CycleReport
+from news.console import clean, render_development, render_update
+from news.cycle import CycleReport, FeedProblem
 from news.errors import NewsError
 from settings import Settings
 from storage.schema import StorageError
 
 EXIT_OK = 0
 EXIT_CONFIG = 2
+MAX_ERROR_CHARS = 200
 
 
 class ProgressLine:
@@ -63,12 +64,21 @@ def print_report(report: CycleReport, out: TextIO, err: TextIO) -> None:
     out.flush()
     err.write(summary_line(report) + "\n")
     for problem in report.failures:
-        err.write(f"  failed: {problem.name} ({problem.url}): {problem.error}\n")
+        err.write(f"  failed: {_problem(problem)}\n")
     for problem in report.skipped:
-        err.write(f"  skipped: {problem.name} ({problem.url}): {problem.error}\n")
+        err.write(f"  skipped: {_problem(problem)}\n")
     if report.judge_error:
         err.write(f"  judging failed (will retry next cycle): {report.judge_error}\n")
     err.flush()
+
+
+def _problem(problem: FeedProblem) -> str:
+    """One line about a feed's problem; the error may quote a remote server, so it is cleaned
+    of control characters and shortened."""
+    error = clean(problem.error)
+    if len(error) > MAX_ERROR_CHARS:
+        error = error[: MAX_ERROR_CHARS - 3] + "..."
+    return f"{clean(problem.name)} ({clean(problem.url)}): {error}"
 
 
 def summary_line(report: CycleReport) -> str:

@@ -6,9 +6,11 @@ are about fetching, storing and counting; the real Judge runs in test_demo and t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
@@ -16,13 +18,17 @@ from sqlite_utils import Database
 
 from news.cycle import CycleReport, PageSource, run_cycle
 from news.fetch import Fetcher, create_session
+from news.judging import Judge
 from news.records import Development, Entry, FeedSource, Source, Story, Verdict
 from news.store import Judgement, Store
+from settings import Settings
 from storage.schema import format_time
 from storage.store import SqliteStore
 from tests.feedserver import FeedServer
+from tests.hostile import install_corpus
 
 POLL = 300
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 class Clock:
@@ -264,3 +270,34 @@ async def test_progress_reports_every_feed(
     calls: list[tuple[int, int]] = []
     await _cycle(store, fetcher, OwnItemJudge(), clock, progress=lambda d, t: calls.append((d, t)))
     assert calls == [(n, 5) for n in range(6)]
+
+
+async def test_a_hostile_corpus_is_recorded_per_feed_and_good_news_still_arrives(
+    db: Database, feed_server: FeedServer, settings: Settings
+) -> None:
+    """The whole cycle (fetch, parse, store and the real Judge) over every hostile case."""
+    cap = 5_000_000
+    cases = install_corpus(feed_server, cap)
+    clock = Clock()
+    feed_server.set_feed("/good.xml", rss("good", 3, clock.now))
+    store = SqliteStore(db, now_fn=clock)
+    sources = [FeedSource(case.name, feed_server.url(case.path)) for case in cases]
+    store.sync_feeds([*sources, FeedSource("good", feed_server.url("/good.xml"))])
+    judge = Judge.from_settings(
+        dataclasses.replace(settings, topic_path=PROJECT / "seeds" / "topic.toml")
+    )
+    async with create_session(concurrency=16) as session:
+        fetcher = Fetcher(session, timeout_seconds=1.0, max_body_bytes=cap, concurrency=16)
+        report = await run_cycle(
+            store, fetcher, judge, poll_seconds=POLL, baseline_hours=1e6, now_fn=clock, force=True
+        )
+    assert report.judge_error is None
+    assert report.feeds_checked == len(cases) + 1
+    assert {"good-0", "good-1", "good-2"} <= {story.entry_id for story in report.new_stories}
+    failed = {problem.name for problem in report.failures}
+    expected_failures = {case.name for case in cases if case.expect != "parsed"}
+    assert failed == expected_failures
+    health = {feed.name: feed for feed in store.feed_health()}
+    for name in expected_failures:
+        assert health[name].consecutive_failures == 1 and health[name].last_error
+    assert all("\n" not in (health[name].last_error or "") for name in expected_failures)
