@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from tests.emulator import (
     ChannelSpec,
+    CommandNotVisible,
     DiscordEmulator,
     Guild,
     perm,
@@ -35,6 +36,7 @@ class TinyBot(commands.Bot):
         self.tree.add_command(ping)
         self.tree.add_command(post)
         self.tree.add_command(slow)
+        self.tree.add_command(counter)
 
     async def setup_hook(self) -> None:
         await self.tree.sync()
@@ -62,9 +64,27 @@ async def post(interaction: discord.Interaction, channel: discord.TextChannel) -
 
 @app_commands.command(description="Too slow to answer")
 async def slow(interaction: discord.Interaction) -> None:
-    await asyncio.sleep(3.2)
+    await asyncio.sleep(0.3)
     with contextlib.suppress(discord.NotFound):
         await interaction.response.send_message("late")
+
+
+class Counter(discord.ui.View):
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+        self.count = 0
+
+    @discord.ui.button(label="+1", custom_id="counter:inc")
+    async def inc(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Counter]
+    ) -> None:
+        self.count += 1
+        await interaction.response.edit_message(content=f"count {self.count}", view=self)
+
+
+@app_commands.command(description="A message with a button")
+async def counter(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message("count 0", view=Counter())
 
 
 @dataclass
@@ -89,13 +109,15 @@ async def running_bot(emu: DiscordEmulator) -> AsyncIterator[TinyBot]:
 
 @pytest.fixture
 async def running() -> AsyncIterator[Running]:
-    async with DiscordEmulator() as emu:
+    async with DiscordEmulator(callback_deadline_seconds=0.2) as emu:
         guild = emu.add_guild(
             "Test",
             [
                 "general",
                 ChannelSpec("news", kind="announcement"),
                 ChannelSpec("locked", bot_deny=perm.SEND_MESSAGES),
+                ChannelSpec("hidden", everyone_deny=perm.VIEW_CHANNEL),
+                ChannelSpec("plain", bot_deny=perm.EMBED_LINKS),
             ],
         )
         async with running_bot(emu) as bot:
@@ -105,7 +127,7 @@ async def running() -> AsyncIterator[Running]:
 async def test_login_sync_and_ready(running: Running) -> None:
     emu, bot = running.emu, running.bot
     names = sorted(c.name for c in emu.commands())
-    assert names == ["ping", "post", "slow"]
+    assert names == ["counter", "ping", "post", "slow"]
     assert emu.command("post").default_member_permissions == perm.MANAGE_CHANNELS
     assert emu.identifies[-1].privileged is False
     assert bot.get_guild(running.guild.id) is not None
@@ -131,3 +153,146 @@ async def test_deferred_command_posts_embed_and_follows_up(running: Running) -> 
     assert result.deferred and result.ephemeral
     assert result.content == f"posted {posts[0].id}"
     assert posts[0].nonce is not None
+
+
+async def test_member_without_permission_does_not_see_command(running: Running) -> None:
+    general = running.guild.channel("general")
+    with pytest.raises(CommandNotVisible):
+        await running.emu.invoke("post", general, options={"channel": general})
+    forced = await running.emu.invoke("post", general, options={"channel": general}, force=True)
+    assert forced.content.startswith("posted")
+
+
+async def test_late_callback_is_refused_and_recorded(running: Running) -> None:
+    result = await running.emu.invoke("slow", running.guild.channel("general"))
+    assert result.response_type is None
+    assert result.errors == ("callback after 0.2 s (404 10062)",)
+
+
+async def test_button_click_updates_the_message(running: Running) -> None:
+    emu = running.emu
+    result = await emu.invoke("counter", running.guild.channel("general"))
+    assert result.message is not None and result.message.custom_ids() == ["counter:inc"]
+    clicked = await emu.click(result.message, "counter:inc")
+    assert clicked.response_type == 7
+    message = emu.message(result.message.id)
+    assert message.content == "count 1"
+    assert [v.content for v in message.edits] == ["count 0"]
+
+
+async def test_command_in_dm_has_a_user_not_a_member(running: Running) -> None:
+    result = await running.emu.invoke("ping", dm=True)
+    assert result.content == "pong"
+    assert "user" in running.emu.interactions.pending[result.id].payload
+
+
+async def test_nonce_is_deduplicated_per_channel(running: Running) -> None:
+    emu, bot = running.emu, running.bot
+    general = bot.get_partial_messageable(running.guild.channel("general").id)
+    news = bot.get_partial_messageable(running.guild.channel("news").id)
+    first = await general.send("one", nonce="dev-1-chan")
+    again = await general.send("one", nonce="dev-1-chan")
+    other = await news.send("one", nonce="dev-1-chan")
+    assert first.id == again.id != other.id
+    assert emu.stats.nonce_dedupes == 1
+    assert len(emu.posts(running.guild.channel("general"))) == 1
+    with pytest.raises(discord.HTTPException) as error:
+        await general.send("two", nonce="x" * 26)
+    assert error.value.code == 50035
+
+
+async def test_missing_permissions_are_403_and_unknown_channel_404(running: Running) -> None:
+    bot, guild = running.bot, running.guild
+    cases = [
+        ("locked", 50013, None),
+        ("hidden", 50001, None),
+        ("plain", 50013, discord.Embed(title="t")),
+    ]
+    for name, code, embed in cases:
+        channel = bot.get_partial_messageable(guild.channel(name).id)
+        with pytest.raises(discord.Forbidden) as error:
+            await channel.send("x", embed=embed) if embed else await channel.send("x")
+        assert error.value.code == code, name
+    await bot.get_partial_messageable(guild.channel("plain").id).send("text is fine")
+    with pytest.raises(discord.NotFound) as missing:
+        await bot.get_partial_messageable(1234).send("x")
+    assert missing.value.code == 10003
+
+
+async def test_message_limits_are_validated(running: Running) -> None:
+    general = running.bot.get_partial_messageable(running.guild.channel("general").id)
+    embed = discord.Embed(title="t" * 257, description="d")
+    with pytest.raises(discord.HTTPException) as error:
+        await general.send(embed=embed)
+    assert error.value.status == 400 and error.value.code == 50035
+    assert running.emu.violations[-1].problems == ("embeds[0].title longer than 256",)
+    assert running.emu.posts(running.guild.channel("general")) == []
+
+
+async def test_edit_and_crosspost(running: Running) -> None:
+    emu, bot, guild = running.emu, running.bot, running.guild
+    news = bot.get_partial_messageable(guild.channel("news").id)
+    message = await news.send("first")
+    await message.publish()
+    await message.edit(content="second")
+    stored = emu.message(message.id)
+    assert stored.crossposted and stored.content == "second"
+    assert [v.content for v in stored.edits] == ["first"]
+    plain = await bot.get_partial_messageable(guild.channel("general").id).send("x")
+    with pytest.raises(discord.HTTPException) as error:
+        await plain.publish()
+    assert error.value.code == 50024
+
+
+async def test_429_is_retried_by_discord_py(running: Running) -> None:
+    emu = running.emu
+    fault = emu.inject_fault("POST", "/channels/*/messages", 429, retry_after=0.05)
+    await running.bot.get_partial_messageable(running.guild.channel("general").id).send("x")
+    assert fault.hits == 1
+    statuses = [r.status for r in emu.requests_to("POST", "/channels/{channel_id}/messages")]
+    assert statuses == [429, 200]
+    assert len(emu.posts(running.guild.channel("general"))) == 1
+
+
+async def test_route_limit_headers_pace_discord_py(running: Running) -> None:
+    emu = running.emu
+    emu.rate_limits.route_buckets[("POST", "/channels/{channel_id}/messages")] = (2, 0.2)
+    general = running.bot.get_partial_messageable(running.guild.channel("general").id)
+    await asyncio.gather(*(general.send(f"m{i}") for i in range(5)))
+    assert len(emu.posts(running.guild.channel("general"))) == 5
+    assert emu.rate_limits.total_429s == 0
+
+
+async def test_global_limit_gives_global_429_that_discord_py_waits_out(running: Running) -> None:
+    emu, bot, guild = running.emu, running.bot, running.guild
+    emu.rate_limits.global_per_second = 3
+    channels = [emu.add_channel(guild, f"c{i}") for i in range(6)]
+    await emu.settle()
+    sends = (bot.get_partial_messageable(c.id).send("x") for c in channels)
+    await asyncio.gather(*sends)
+    assert emu.rate_limits.counts["global"] > 0
+    assert all(len(emu.posts(c)) == 1 for c in channels)
+
+
+async def test_dropped_gateway_resumes_and_replays_missed_events(running: Running) -> None:
+    emu, bot, guild = running.emu, running.bot, running.guild
+    general = guild.channel("general")
+    await emu.drop_gateway()
+    emu.set_channel_permissions(general, "bot", deny=perm.SEND_MESSAGES)
+    await asyncio.wait_for(bot.resumed.wait(), 10)
+    assert emu.resumes == 1 and len(emu.identifies) == 1
+    cached = bot.get_channel(general.id)
+    assert isinstance(cached, discord.TextChannel)
+    assert not cached.permissions_for(cached.guild.me).send_messages
+    result = await emu.invoke("ping", general)
+    assert result.content == "pong"
+
+
+async def test_wrong_token_is_refused() -> None:
+    async with DiscordEmulator() as emu:
+        with pointed_at(emu):
+            bot = TinyBot()
+            with pytest.raises(discord.LoginFailure):
+                await bot.login("not-the-token")
+            await bot.close()
+        assert emu.requests[-1].status == 401

@@ -67,7 +67,7 @@ class Core:
     stats: Stats = field(default_factory=Stats)
     base_url: str = ""
     started_at: float = 0.0
-    enforce_interaction_deadline: bool = True
+    callback_deadline_seconds: float | None = 3.0
     interactions: Interactions | None = None
     hub: GatewayHub | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)

@@ -33,8 +33,9 @@ class DiscordEmulator(WorldApi):
         rate_limits: bool = True,
         heartbeat_interval_ms: int = 41_250,
         allow_privileged_intents: bool = False,
+        callback_deadline_seconds: float | None = 3.0,
     ) -> None:
-        core = Core(World(bot_name=bot_name))
+        core = Core(World(bot_name=bot_name), callback_deadline_seconds=callback_deadline_seconds)
         core.limits.enabled = rate_limits
         core.interactions = Interactions(core)
         core.hub = GatewayHub(core)

@@ -1,8 +1,9 @@
 """Interactions after dispatch: the callback, follow-ups and @original, and what the test sees.
 
 Discord's rules enforced: one callback per interaction (400 40060), within 3 s of dispatch
-(404 10062 after), follow-ups only after the callback and for 15 minutes. The first follow-up
-(or @original edit) after a deferred "thinking" response fills the original message.
+(404 10062 after; the interaction then counts as failed and finished), follow-ups only after
+the callback and for 15 minutes. The first follow-up (or @original edit) after a deferred
+"thinking" response fills the original message.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from tests.emulator.routes_channels import check_body, normalise_embeds
 from tests.emulator.server import ApiError, Call, Router
 from tests.emulator.state import StoredMessage
 
-CALLBACK_DEADLINE = 3.0
 TOKEN_LIFETIME = 15 * 60.0
 MESSAGE_TYPES = {4, 7}
 RESPONSE_NAMES = {
@@ -178,8 +178,10 @@ async def callback(core: Core, call: Call) -> tuple[int, Any]:
     if pending.callback_type is not None:
         pending.errors.append("second callback (400 40060)")
         raise ApiError(400, 40060, "Interaction has already been acknowledged.")
-    if core.enforce_interaction_deadline and now - pending.dispatched_at > CALLBACK_DEADLINE:
-        pending.errors.append("callback after 3 s (404 10062)")
+    deadline = core.callback_deadline_seconds
+    if deadline is not None and now - pending.dispatched_at > deadline:
+        pending.errors.append(f"callback after {deadline:g} s (404 10062)")
+        registry.complete(pending)
         raise ApiError(404, 10062, "Unknown interaction")
     body: JSON = call.body or {}
     kind = int(body.get("type", 0))
