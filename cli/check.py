@@ -26,6 +26,7 @@ from storage.schema import StorageError
 
 EXIT_OK = 0
 EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
 MAX_ERROR_CHARS = 200
 
 
@@ -104,8 +105,9 @@ def _count(number: int, noun: str) -> str:
 def main(args: argparse.Namespace, settings: Settings) -> int:
     try:
         return asyncio.run(_main(bool(args.once), bool(args.dry_run), settings))
-    except KeyboardInterrupt:
-        return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C during --once (the loop handles it itself)
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 async def _main(once: bool, dry_run: bool, settings: Settings) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import signal
 import sqlite3
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.check import ProgressLine
 from cli.demo import SAMPLES_DIR, render_sample
 from tests.feedserver import FeedServer
 
@@ -206,3 +208,21 @@ async def test_the_scheduler_loop_checks_and_stops_cleanly_on_sigterm(
     assert "stopped" in err.decode()
     assert "Traceback" not in err.decode()
     assert len([t for t in _headlines(out.decode()) if t in OFFER_TITLES]) == 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_rewritten_in_place_on_a_terminal_and_a_few_lines_otherwise() -> None:
+    terminal, pipe = _Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = ProgressLine(stream)
+        for done in range(201):
+            progress(done, 200)
+    assert terminal.getvalue().count("\r") == 201
+    assert terminal.getvalue().endswith("fetched 200/200 feeds\n")
+    assert pipe.getvalue().splitlines() == [
+        f"fetched {done}/200 feeds" for done in (0, 50, 100, 150, 200)
+    ]
