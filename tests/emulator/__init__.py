@@ -87,9 +87,9 @@ from tests.emulator.core import EmulatorTimeout, RecordedRequest, Violation
 from tests.emulator.emulator import DiscordEmulator
 from tests.emulator.interactions import InteractionResult
 from tests.emulator.invoke import CommandNotVisible, InvocationError
-from tests.emulator.launch import bot_environment, pointed_at
 from tests.emulator.limits import Fault
 from tests.emulator.models import Channel, Command, Guild, Member, Mentions, Message, Role
+from tests.emulator.redirect import bot_environment, pointed_at
 from tests.emulator.state import ChannelSpec
 
 __all__ = [

@@ -193,13 +193,8 @@ class World:
         self.channels[channel.id] = channel
         return channel
 
-    def add_member(self, guild: Guild, username: str, permissions: int | None) -> Member:
-        roles: list[int] = []
-        if permissions is not None:
-            role = Role(new_snowflake(), f"{username}-role", permissions, len(guild.roles))
-            guild.roles[role.id] = role
-            roles.append(role.id)
-        member = Member(User(new_snowflake(), username), roles)
+    def add_member(self, guild: Guild, username: str, role_ids: list[int]) -> Member:
+        member = Member(User(new_snowflake(), username), list(role_ids))
         guild.members[member.user.id] = member
         return member
 

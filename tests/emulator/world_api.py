@@ -36,6 +36,7 @@ class WorldApi:
         self.core, self.hub, self.interactions = core, hub, interactions
         self._dispatches: set[asyncio.Task[None]] = set()
         self.dm_user = User(new_snowflake(), "dm-tester")
+        self._members_by_permissions: dict[tuple[int, int], Member] = {}
 
     # -- dispatching -------------------------------------------------------------------------
     def _announce(self, name: str, payload: Any) -> None:
@@ -97,9 +98,24 @@ class WorldApi:
         self._announce("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_payload()})
         return role
 
-    def add_member(self, guild: Guild, username: str, *, permissions: int | None = None) -> Member:
-        """A member; with `permissions`, also a role granting them."""
-        return self.core.world.add_member(guild, username, permissions)
+    def add_member(
+        self, guild: Guild, username: str, *, permissions: Any = None, roles: Iterable[Role] = ()
+    ) -> Member:
+        """A member with `roles`; with `permissions`, also a new role granting them."""
+        role_ids = [r.id for r in roles]
+        if permissions is not None:
+            role_ids.append(self.add_role(guild, f"{username}-role", perm.as_int(permissions)).id)
+        return self.core.world.add_member(guild, username, role_ids)
+
+    def member_with(self, guild: Guild, permissions: Any) -> Member:
+        """A member whose one role grants exactly `permissions` (reused per value)."""
+        value = perm.as_int(permissions)
+        key = (guild.id, value)
+        member = self._members_by_permissions.get(key)
+        if member is None or member.user.id not in guild.members:
+            member = self.add_member(guild, f"member-{value:x}", permissions=value)
+            self._members_by_permissions[key] = member
+        return member
 
     def set_bot_permissions(self, guild: Guild, permissions: int) -> None:
         """Change the bot's managed role (GUILD_ROLE_UPDATE)."""
@@ -150,17 +166,18 @@ class WorldApi:
             channel = next(iter(guild.channels.values()))
         assert channel.guild_id is not None
         guild = world.guilds[channel.guild_id]
+        if member is not None and member_permissions is not None:
+            raise InvocationError("give either member or member_permissions, not both")
+        if member_permissions is not None:
+            member = self.member_with(guild, member_permissions)
         member = member or guild.members[guild.default_member_id]
-        if member_permissions is None:
-            value = world.permissions_in(channel, member.user.id)
-        else:
-            value = perm.as_int(member_permissions)
+        value = world.permissions_in(channel, member.user.id)
         return Invoker(member.user, member, channel, value)
 
     async def invoke(
         self,
         name: str,
-        channel: Channel | None = None,
+        channel: Channel | int | None = None,
         *,
         options: dict[str, Any] | None = None,
         member: Member | None = None,
@@ -173,12 +190,14 @@ class WorldApi:
     ) -> InteractionResult:
         """Run a slash command as a member and wait for the bot's answer.
 
-        The member's channel permissions are computed from roles and overwrites unless
-        `member_permissions` (int or discord.Permissions) is given. Raises CommandNotVisible
+        The invoker is `member`, or with `member_permissions` (int or discord.Permissions) a
+        member whose role grants them, else the guild's default member (no roles). Its
+        channel permissions come from roles and overwrites, as on Discord. Raises CommandNotVisible
         when the member's client would not offer the command (unless force=True), and
         EmulatorTimeout when the bot does not finish answering within `timeout`."""
-        invoker = self._invoker(channel, member, member_permissions, dm)
         world = self.core.world
+        where = world.channels[channel] if isinstance(channel, int) else channel
+        invoker = self._invoker(where, member, member_permissions, dm)
         command = find_command(world, name, invoker.channel.guild_id)
         in_guild = invoker.channel.guild_id is not None
         if not force and not can_see(command, in_guild=in_guild, permissions=invoker.permissions):
