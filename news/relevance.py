@@ -50,9 +50,8 @@ def assess(title: str, text: str, profile: TopicProfile) -> Verdict:
     head = _body_head(text, scoring.body_chars)
     if not title.strip():
         title, head = _lead_as_title(head)
-    title_hits = _scan(normalise(title), profile)
-    body_hits = _scan(normalise(head), profile)
     reasons: list[str] = []
+    title_hits, body_hits = _scan_story(normalise(title), normalise(head), profile, reasons)
     talks, surplus = _talks_score(title_hits, body_hits, scoring, reasons)
     talks += _pair_bonus(title_hits, scoring, reasons)
     context = _context(title_hits, body_hits, scoring, reasons)
@@ -62,6 +61,22 @@ def assess(title: str, text: str, profile: TopicProfile) -> Verdict:
     raw = context * talks - penalty
     score = min(1.0, max(0.0, raw / (2 * scoring.threshold)))
     return Verdict(relevant=raw >= scoring.threshold, score=round(score, 3), reasons=tuple(reasons))
+
+
+def _scan_story(
+    title: str, text: str, profile: TopicProfile, reasons: list[str]
+) -> tuple[_Hits, _Hits]:
+    """Hits in the title and the text. When the title's main clause is about something else
+    (negative terms, no talks terms) and a context clause follows ("... as", "... after"),
+    that clause is read as text: "Drones hit Kharkiv hours after Kremlin studies truce offer".
+    """
+    cut = profile.connector.search(title, 8) if profile.connector else None
+    if cut is not None:
+        main = _scan(title[: cut.start()], profile)
+        if main.negatives and not main.talks:
+            reasons.append(f"title context clause read as text: {title[cut.start() :].strip()}")
+            return main, _scan(title[cut.end() :] + " . " + text, profile)
+    return _scan(title, profile), _scan(text, profile)
 
 
 def _pair_bonus(title: _Hits, scoring: Scoring, reasons: list[str]) -> float:
@@ -163,7 +178,8 @@ def _penalty(
             continue
         terms = title_terms + body_terms
         weight = terms[0].weight
-        base = weight * (scoring.title_factor if title_terms else 1.0)
+        doubled = title_terms and not (strong and terms[0].yields)
+        base = weight * (scoring.title_factor if doubled else 1.0)
         value = min(base + 0.5 * weight * (len(terms) - 1), base * scoring.family_cap)
         names = ", ".join(_matched(t, title, body) for t in terms[:3])
         where = "title" if title_terms else "text"

@@ -10,6 +10,7 @@ accents stripped, hyphens, apostrophes and periods turned into spaces.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
@@ -60,6 +61,8 @@ class Term:
     category: Category
     group: str
     weight: float
+    yields: bool = False
+    """Negative families only: a strong talks title makes a title hit count once, not doubled."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,8 @@ class TopicProfile:
     exact: Mapping[str, Term]
     prefixes: tuple[tuple[str, Term], ...]
     """Wildcard terms as (normalised prefix, term), longest prefix first."""
+    connector: re.Pattern[str] | None = None
+    """Words that open a title's context clause ("... as", "... after"), if any."""
     memo: dict[str, tuple[Term, str]] = field(default_factory=dict, repr=False, compare=False)
     """Matched text -> (term, matched text with single spaces); a cache, bounded."""
 
@@ -132,7 +137,7 @@ def load_profile(path: Path | str) -> TopicProfile:
 
 def parse_profile(data: Mapping[str, Any], source: str) -> TopicProfile:
     """Check a parsed profile mapping and compile it; raise TopicError naming `source`."""
-    _check_keys(data, {"scoring", "parties", "talks", "negatives"}, source, "")
+    _check_keys(data, {"scoring", "parties", "talks", "negatives", "connectors"}, source, "")
     for required in ("parties", "talks"):
         if required not in data:
             raise TopicError(f"{source}: missing section [{required}]")
@@ -147,7 +152,14 @@ def parse_profile(data: Mapping[str, Any], source: str) -> TopicProfile:
             terms.append(Term(text, "party", side, 0.0))
     terms += _parse_groups(data["talks"], source, "talks", "talks")
     terms += _parse_groups(data.get("negatives", {}), source, "negatives", "negative")
-    return _compile(source, scoring, terms)
+    profile = _compile(source, scoring, terms)
+    if "connectors" not in data:
+        return profile
+    words = _term_list(data["connectors"], source, "connectors")
+    if any(word.endswith(_STAR) for word in words):
+        raise TopicError(f"{source}: connectors cannot end with '*'")
+    connector = re.compile(r"(?<=\w)\s+(?:" + _trie_regex(words) + r")\s+(?=\w)")
+    return dataclasses.replace(profile, connector=connector)
 
 
 def _parse_scoring(table: Mapping[str, Any], source: str) -> Scoring:
@@ -176,15 +188,19 @@ def _parse_groups(value: Any, source: str, section: str, category: Category) -> 
     for name, group in groups.items():
         where = f"{section}.{name}"
         table = _table(group, source, where)
-        _check_keys(table, {"weight", "terms"}, source, f"{where}.")
+        allowed = {"weight", "terms", "yields"} if category == "negative" else {"weight", "terms"}
+        _check_keys(table, allowed, source, f"{where}.")
         for key in ("weight", "terms"):
             if key not in table:
                 raise TopicError(f"{source}: {where} has no {key}")
         weight = table["weight"]
         if not _is_number(weight) or weight <= 0 or weight > 100:
             raise TopicError(f"{source}: {where}.weight must be a number above 0 and up to 100")
+        yields = table.get("yields", False)
+        if not isinstance(yields, bool):
+            raise TopicError(f"{source}: {where}.yields must be true or false")
         for text in _term_list(table["terms"], source, f"{where}.terms"):
-            terms.append(Term(text, category, name, float(weight)))
+            terms.append(Term(text, category, name, float(weight), yields))
     return terms
 
 

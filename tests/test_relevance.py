@@ -199,6 +199,15 @@ RELEVANT = [
         "Ukraine said its defenders were back home.",
     ),
     ("", "Russia and Ukraine swapped 150 prisoners of war each on Friday."),
+    # a strong talks title outweighs same-war context words in it
+    (
+        "Ukraine ready to hold elections within 100 days of a ceasefire, Zelensky says",
+        "The vote was one of the points of the US plan discussed in Geneva.",
+    ),
+    (
+        "Zelensky: Kyiv will not withdraw troops from Donbas under any deal",
+        "He was answering a Russian demand passed on by the US delegation.",
+    ),
 ]
 
 IRRELEVANT = [
@@ -366,6 +375,15 @@ IRRELEVANT = [
         "Kremlin says Putin will not attend G20 summit in Johannesburg",
         "Peskov said Russia would be represented by Lavrov.",
     ),
+    # strike reports that mention the talks, other conflicts with a side named
+    (
+        "Russian missiles hit Zaporizhzhia a day after Kremlin 'welcomed' truce talks, 9 killed",
+        "Rescuers were still searching the rubble, the regional governor said.",
+    ),
+    (
+        "Russia backs Gaza ceasefire plan at the UN Security Council",
+        "Moscow's envoy Vassily Nebenzia voted for the resolution.",
+    ),
     # nothing at all
     ("", ""),
     ("Weather: heavy snow expected across Europe this weekend", "Airports warned of delays."),
@@ -423,3 +441,11 @@ def test_longest_term_wins(profile: TopicProfile) -> None:
     verdict = assess("Olympic truce appeal for Russia and Ukraine", "", profile)
     assert not any(r.startswith("title: truce") for r in verdict.reasons)
     assert not verdict.relevant
+
+
+def test_context_clause_of_a_strike_title_is_read_as_text(profile: TopicProfile) -> None:
+    verdict = assess("Drones hit Odesa port hours after Kremlin studies truce offer", "", profile)
+    assert any(r.startswith("title context clause read as text") for r in verdict.reasons)
+    assert "text: truce (+3.0)" in verdict.reasons
+    talks_first = assess("Kremlin studies truce offer as drones hit Odesa port", "", profile)
+    assert "title: truce (+6.0)" in talks_first.reasons

@@ -126,6 +126,13 @@ def test_directory_is_unreadable(tmp_path: Path) -> None:
         (lambda d: d["talks"]["core"].update(weight=True), "talks.core.weight must be a number"),
         (lambda d: d["talks"]["core"].update(weight=1e9), "up to 100"),
         (lambda d: d.update(negatives={"war": {"weight": -1, "terms": ["x"]}}), "above 0"),
+        (lambda d: d["talks"]["core"].update(yields=True), "unknown key talks.core.yields"),
+        (
+            lambda d: d.update(negatives={"war": {"weight": 1, "terms": ["x"], "yields": 1}}),
+            "negatives.war.yields must be true or false",
+        ),
+        (lambda d: d.update(connectors=[]), "connectors is empty"),
+        (lambda d: d.update(connectors=["after*"]), "connectors cannot end with"),
         (lambda d: d.update(scoring={"threshold": 0}), "threshold must be greater than 0"),
         (lambda d: d.update(scoring={"title_factor": "2"}), "title_factor must be a number"),
         (lambda d: d.update(scoring={"body_chars": 1.5}), "body_chars must be a positive whole"),
