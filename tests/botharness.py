@@ -1,0 +1,169 @@
+"""Running the real bot against the Discord emulator and a loopback feed server.
+
+    async with DiscordEmulator() as emu, FeedServer() as feeds:
+        settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
+        async with running_bot(emu, settings) as bot:
+            ...
+
+`running_bot` runs the bot in this process (discord.py pointed at the emulator);
+`BotProcess` runs `python -m tests.emulator.launch run` as a subprocess, for kill -9 tests.
+`rss` writes a small RSS 2.0 feed of `Item`s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import TypeVar
+from xml.sax.saxutils import escape
+
+from handlers.app import TalkwatchBot
+from settings import Settings
+from tests.emulator.emulator import DiscordEmulator
+from tests.emulator.redirect import bot_environment, pointed_at
+from tests.feedserver import FeedServer
+
+ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    title: str
+    text: str
+    link: str
+    published_at: datetime | None = None
+
+
+def rss(items: Sequence[Item], title: str = "Test outlet") -> bytes:
+    now = datetime.now(UTC)
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f"<rss version='2.0'><channel><title>{escape(title)}</title>",
+        "<link>http://127.0.0.1/</link><description>test</description>",
+    ]
+    for item in items:
+        published = format_datetime(item.published_at or now)
+        parts.append(
+            f"<item><title>{escape(item.title)}</title><link>{escape(item.link)}</link>"
+            f"<guid>{escape(item.link)}</guid><description>{escape(item.text)}</description>"
+            f"<pubDate>{published}</pubDate></item>"
+        )
+    parts.append("</channel></rss>")
+    return "\n".join(parts).encode()
+
+
+def write_feeds_file(path: Path, feeds: FeedServer, paths: Sequence[str]) -> Path:
+    lines = []
+    for number, feed_path in enumerate(paths):
+        lines += ["[[feeds]]", f'name = "Outlet {number}"', f'url = "{feeds.url(feed_path)}"', ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+def bot_settings(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer, paths: Sequence[str], **changes: object
+) -> Settings:
+    """Settings for a bot on the emulator: polls every 2 s, no page fetching."""
+    for feed_path in paths:
+        feeds.set_feed(feed_path, rss([]))
+    values: dict[str, object] = {
+        "discord_token": emu.token,
+        "db_path": tmp_path / "talkwatch.db",
+        "feeds_path": write_feeds_file(tmp_path / "feeds.toml", feeds, paths),
+        "topic_path": ROOT / "seeds" / "topic.toml",
+        "poll_seconds": 2,
+        "fetch_articles": False,
+        "edit_interval_seconds": 1,
+    }
+    values.update(changes)
+    return dataclasses.replace(Settings(), **values)  # type: ignore[arg-type]
+
+
+async def poll_until(check: Callable[[], T | None], timeout: float = 20.0, what: str = "") -> T:
+    """Re-check `check()` every 50 ms (for conditions the emulator is not told about)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = check()
+        if result is not None and result is not False:
+            return result
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout:g}s waiting for {what or check}")
+        await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(emu: DiscordEmulator, settings: Settings) -> AsyncIterator[TalkwatchBot]:
+    """The bot, logged in, commands synced and guilds received; closed on exit."""
+    with pointed_at(emu):
+        bot = TalkwatchBot(settings, guild_ready_timeout=0.1)
+        task = asyncio.create_task(bot.start(emu.token))
+        try:
+            await emu.wait_for_commands_synced()
+            await asyncio.wait_for(bot.wait_until_ready(), 20)
+            yield bot
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, 20)
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    env = {
+        "DISCORD_TOKEN": settings.discord_token or "",
+        "TALKWATCH_DB": str(settings.db_path),
+        "TALKWATCH_FEEDS": str(settings.feeds_path),
+        "TALKWATCH_TOPIC": str(settings.topic_path),
+        "TALKWATCH_POLL_SECONDS": str(settings.poll_seconds),
+        "TALKWATCH_FETCH_ARTICLES": "false",
+        "TALKWATCH_EDIT_INTERVAL_SECONDS": str(settings.edit_interval_seconds),
+        "TALKWATCH_CATCHUP_THRESHOLD": str(settings.catchup_threshold),
+        "TALKWATCH_LOG_LEVEL": "INFO",
+    }
+    return env
+
+
+class BotProcess:
+    """`talkwatch run` as a subprocess pointed at the emulator; stderr goes to a file."""
+
+    def __init__(self, emu: DiscordEmulator, settings: Settings, log_path: Path) -> None:
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("TALKWATCH_", "DISCORD"))},
+            **settings_environment(settings),
+            **bot_environment(emu),
+        }
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.emulator.launch", "run",
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+        log.close()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+
+    async def wait(self, timeout: float = 20.0) -> int:
+        assert self.process is not None
+        return await asyncio.wait_for(self.process.wait(), timeout)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
