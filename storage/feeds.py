@@ -47,23 +47,29 @@ def sync_feeds(db: Database, sources: Sequence[FeedSource], now: datetime) -> li
     """Make the stored feeds match the feeds file; return the active feeds.
 
     New URLs are added; known URLs get the file's name and label and are (re)activated; feeds
-    whose URL left the file are retired (`active = 0`), keeping their stories and history.
+    whose URL left the file are retired (`active = 0`), keeping their stories and history. A
+    retired feed that comes back takes a new baseline, so what it published meanwhile is
+    recorded as seen rather than announced (its stories already stored are never new again).
     """
     wanted = {source.url: source for source in sources}
     with db.atomic():
-        known = {row["url"]: int(row["id"]) for row in db.query("SELECT id, url FROM feeds")}
+        rows = db.query("SELECT id, url, active FROM feeds")
+        known = {row["url"]: (int(row["id"]), bool(row["active"])) for row in rows}
         for url, source in wanted.items():
             if url in known:
+                feed_id, was_active = known[url]
+                # a feed back after a pause takes a new baseline: no flood of what it missed
                 db.execute(
-                    "UPDATE feeds SET name = ?, label = ?, active = 1 WHERE id = ?",
-                    (source.name, source.label, known[url]),
+                    "UPDATE feeds SET name = ?, label = ?, active = 1,"
+                    " has_baseline = CASE WHEN ? THEN has_baseline ELSE 0 END WHERE id = ?",
+                    (source.name, source.label, was_active, feed_id),
                 )
             else:
                 db.execute(
                     "INSERT INTO feeds (name, url, label, active, added_at) VALUES (?, ?, ?, 1, ?)",
                     (source.name, url, source.label, format_time(now)),
                 )
-        retired = [feed_id for url, feed_id in known.items() if url not in wanted]
+        retired = [feed_id for url, (feed_id, _) in known.items() if url not in wanted]
         for feed_id in retired:
             db.execute("UPDATE feeds SET active = 0 WHERE id = ?", (feed_id,))
     return list_feeds(db, with_counts=False)

@@ -155,7 +155,8 @@ def test_sync_adds_renames_retires_and_reactivates(db: Database) -> None:
     assert store.due_feeds(NOW) == active
     again = store.sync_feeds([renamed, FeedSource("b", "https://b.example/feed")])
     assert [f.id for f in again] == [a, b]
-    assert again[1].has_baseline  # history kept: no second baseline
+    assert not again[1].has_baseline  # back after a pause: a new baseline, no flood
+    assert _record(store, b, [_entry(1), _entry(2, hours_ago=30)]) == []
 
 
 def _development(dev_id: str, at: datetime, *, sources: int = 1) -> Development:
