@@ -23,28 +23,34 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from news.records import KINDS, Kind
 
-SIGNATURE_VERSION = 1
+SIGNATURE_VERSION = 2
 MAX_MEMBERS = 4
+CENTROID_TOKENS = 80
 
 
 @dataclass(frozen=True, slots=True)
 class GroupingParams:
     """The tuned knobs (see the module docstring for what each does)."""
 
-    threshold: float = 0.32
+    threshold: float = 0.1
     title_weight: float = 1.6
     lead_weight: float = 1.0
-    kind_penalty: float = 0.6
-    actor_penalty: float = 0.75
-    number_penalty: float = 0.7
-    decay: float = 0.35
-    lead_chars: int = 360
+    kind_penalty: float = 0.7
+    actor_penalty: float = 0.7
+    number_penalty: float = 0.5
+    decay: float = 0.8
+    lead_chars: int = 700
+    lead_sentences: int = 3
+    body_weight: float = 0.5
+    body_chars: int = 3000
+    centroid: bool = False
+    containment: float = 0.0
+    rarity: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +61,13 @@ class Features:
     numbers: frozenset[str]
     kind: Kind
     actor: str
+    title: frozenset[str] = frozenset()
     norm: float = field(default=0.0)
 
 
 # -- tokens ---------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z\u00c0-\u024f\u0400-\u04ff]+")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z\u00c0-\u024f\u0400-\u04ff]+\d*")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -81,12 +88,18 @@ _STOP = _words(
     latest week day days time times year years today tonight yesterday tomorrow monday tuesday
     wednesday thursday friday saturday sunday morning evening night late early first last next
     two three four five six seven eight nine ten news update live video watch breaking exclusive
-    mr mrs ms dr s t it's ap reuters afp bloomberg"""
+    mr mrs ms dr s t it's ap reuters afp bloomberg vladimir volodymyr donald steve sergei sergey
+    dmitry dmitri marco recep tayyip andriy andrii rustem emmanuel keir friedrich yury yuri
+    kirill vladimirovich jd j d alexander oleksandr andrei andrey january february march april
+    june july august september october november december jan feb mar apr jun jul aug sep oct nov
+    dec"""
 )
 _GENERIC = _words(
-    """ukraine russia talk peace war president official minister foreign government country side
+    """ukraine russia us talk peace war president official minister foreign government country side
     party leader state statement kremlin spokesman spokesperson comment conflict invasion region
-    military source told tass ria interfax ukrinform state european europe west western"""
+    military source told tass ria interfax ukrinform state european europe west western ceasefire
+    propose agree meet reject envoy delegation end ending settlement diplomat diplomatic process
+    deal plan moscow kyiv call"""
 )
 _SYNONYMS: dict[str, str] = {}
 
@@ -122,17 +135,40 @@ _synonyms(
 _synonyms("agree", "agree agrees agreed agreement agreements deal deals accord")
 _synonyms("meet", "meet meets meeting meetings met summit")
 _synonyms("turkey", "turkey turkish türkiye istanbul ankara erdogan erdoğan fidan")
-_synonyms("saudi", "saudi riyadh jeddah")
+_synonyms("saudi", "saudi saudis")
 _synonyms("qatar", "qatar qatari doha")
 _synonyms("uae", "uae emirati emirates dhabi")
 _synonyms("switzerland", "switzerland swiss geneva")
 _synonyms("belarus", "belarus belarusian minsk gomel")
 _synonyms("china", "china chinese beijing")
 _synonyms("vatican", "vatican pope holy")
+_synonyms("alaska", "alaska anchorage alaskan")
 _synonyms("child", "child children kids")
 _synonyms("grain", "grain grains")
 _synonyms("energy", "energy power")
 _synonyms("guarantee", "guarantee guarantees security-guarantee")
+_synonyms("announce", "announce announces announced declare declares declared unveil unveils")
+_synonyms("support", "back backs backed support supports supported endorse endorses endorsed")
+_synonyms(
+    "study",
+    "study studying studies consider considers considering analyze analyse "
+    "analyzing analysing weigh weighs weighing review reviewing examine examining",
+)
+_synonyms(
+    "return",
+    "return returns returned release released releases free freed frees "
+    "repatriate repatriated repatriation homecoming",
+)
+_synonyms(
+    "halt",
+    "halt halts halted pause paused pauses stop stops stopped moratorium "
+    "suspend suspends suspended",
+)
+_synonyms("strike", "strike strikes attack attacks attacked hitting hit")
+_synonyms("30", "month month-long monthlong")
+_synonyms("soldier", "soldier soldiers serviceman servicemen troops defender defenders fighters")
+_synonyms("wounded", "wounded injured")
+_synonyms("memorandum", "memorandum memoranda memo")
 
 _ACTORS: dict[str, str] = {
     "ukraine": "ukraine",
@@ -159,13 +195,28 @@ def _stem(word: str) -> str:
     return _SYNONYMS.get(word, word)
 
 
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATES = re.compile(
+    rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}"
+)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b")
+
+
+def _date_token(match: re.Match[str]) -> str:
+    month = match.group(1) or match.group(4)
+    day = match.group(2) or match.group(3)
+    return f" {month}{int(day)} "
+
+
 def _number(raw: str) -> str:
     return raw.replace(",", "").rstrip(".")
 
 
 def _tokens(text: str) -> list[str]:
     found: list[str] = []
-    for raw in _TOKEN.findall(text.lower().replace("’", "'").replace("'s ", " ")):
+    lowered = _CLOCK.sub(" ", text.lower().replace("’", "'").replace("'s ", " "))
+    lowered = _DATES.sub(_date_token, lowered)
+    for raw in _TOKEN.findall(lowered):
         if raw[0].isdigit():
             found.append(_number(raw))
         elif raw not in _STOP and len(raw) > 1:
@@ -175,41 +226,75 @@ def _tokens(text: str) -> list[str]:
     return found
 
 
-def token_weight(token: str) -> float:
-    """The built-in weight: numbers and rare words count most, the topic's everyday words least."""
+GENERIC_WEIGHT = [0.3]
+
+
+def token_weight(token: str, names: frozenset[str] = frozenset()) -> float:
+    """The built-in weight: numbers and names count most, the topic's everyday words least."""
     if token[0].isdigit():
-        return 1.6 if len(token) != 4 else 0.9
+        return 1.5 if len(token) != 4 else 0.8
     if token in _GENERIC:
-        return 0.25
+        return GENERIC_WEIGHT[0]
     if token in _ACTORS:
-        return 0.6
+        return 0.5
+    if token in names:
+        return 1.4
     if len(token) <= 3:
         return 0.7
     return 1.0
 
 
+_NAME = re.compile(r"(?<![.!?\u201c\"]\s)(?<!^)\b[A-Z][a-z\u00e0-\u024f]+(?:-[A-Z][a-z]+)?")
+_PEOPLE: dict[str, str] = {}
+for _side, _words_of_side in (
+    ("russia", "putin peskov lavrov medinsky ushakov zakharova dmitriev karasin kremlin moscow"),
+    ("ukraine", "zelensky zelenskyy zelenskiy zelenskii yermak umerov sybiha kyiv kiev"),
+    ("us", "trump witkoff rubio vance kellogg washington"),
+    ("turkey", "erdogan erdoğan fidan ankara"),
+):
+    for _word in _words_of_side.split():
+        _PEOPLE[_word] = _side
+
+
 def _actor(title: str) -> str:
-    for token in _tokens(title):
-        actor = _ACTORS.get(token)
+    """Who did it: the first person or capital named in the title, else the first country."""
+    words = _TOKEN.findall(title.lower())
+    for word in words:
+        if word in _PEOPLE:
+            return _PEOPLE[word]
+    for word in words:
+        actor = _ACTORS.get(_stem(word))
         if actor is not None:
             return actor
     return ""
 
 
+def _names(text: str) -> frozenset[str]:
+    """Tokens written capitalised inside sentences: names of people, places, bodies."""
+    return frozenset(_stem(match.lower()) for match in _NAME.findall(text))
+
+
 def story_features(
-    title: str, lead: str, kind: Kind, params: GroupingParams = GroupingParams()
+    title: str, lead: str, kind: Kind, params: GroupingParams = GroupingParams(), body: str = ""
 ) -> Features:
-    """The features of one story from its title and the start of its text."""
+    """The features of one story from its title, the start of its text and its body's names."""
+    names = _names(lead) | _names(body)
     weights: dict[str, float] = {}
     for part, factor in (
         (title, params.title_weight),
         (lead[: params.lead_chars], params.lead_weight),
     ):
         for token in _tokens(part):
-            weights[token] = weights.get(token, 0.0) + factor * token_weight(token)
+            weights[token] = weights.get(token, 0.0) + factor * token_weight(token, names)
+    if params.body_weight:
+        for token in _tokens(body):
+            if token in names or token[0].isdigit():
+                weight = params.body_weight * token_weight(token, names)
+                weights[token] = weights.get(token, 0.0) + weight
     tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
-    return _with_norm(Features(tokens, numbers, kind, _actor(title)))
+    heads = frozenset(_tokens(title)) or frozenset(_tokens(lead)[:12])
+    return _with_norm(Features(tokens, numbers, kind, _actor(title), heads))
 
 
 def _is_year(token: str) -> bool:
@@ -218,88 +303,165 @@ def _is_year(token: str) -> bool:
 
 def _with_norm(features: Features) -> Features:
     norm = math.sqrt(sum(w * w for w in features.tokens.values()))
-    return Features(features.tokens, features.numbers, features.kind, features.actor, norm)
+    return replace(features, norm=norm)
 
 
 def index_tokens(features: Features) -> list[str]:
     """The rare tokens a development is found by (not the topic's everyday words)."""
-    return [t for t in features.tokens if token_weight(t) >= 0.9]
+    return [t for t in features.tokens if token_weight(t) >= 0.7]
 
 
 # -- similarity -----------------------------------------------------------------------------
 
 
-def cosine(a: Features, b: Features) -> float:
+def cosine(a: Features, b: Features, idf: dict[str, float] | None = None) -> float:
+    """Weighted cosine; with `idf`, each shared token counts by its rarity among recent news."""
     if not a.norm or not b.norm:
         return 0.0
     small, large = (a.tokens, b.tokens) if len(a.tokens) <= len(b.tokens) else (b.tokens, a.tokens)
-    dot = sum(w * large[t] for t, w in small.items() if t in large)
+    if idf is None:
+        dot = sum(w * large[t] for t, w in small.items() if t in large)
+    else:
+        dot = sum(w * large[t] * idf.get(t, 1.0) for t, w in small.items() if t in large)
     return dot / (a.norm * b.norm)
 
 
-_COMPATIBLE_KINDS = frozenset(
-    {frozenset({"meeting", "statement"}), frozenset({"other", "statement"})}
+def contained(title: frozenset[str], weights: dict[str, float], other: dict[str, float]) -> float:
+    """The weighted share of a title's tokens that the other story or development mentions."""
+    total = found = 0.0
+    for token in title:
+        weight = weights.get(token, 0.0)
+        total += weight
+        if token in other:
+            found += weight
+    return found / total if total else 0.0
+
+
+_NEAR_KINDS = frozenset(
+    frozenset(pair.split("-"))
+    for pair in _words(
+        "meeting-statement meeting-agreement statement-other statement-agreement "
+        "statement-rejection other-agreement other-meeting"
+    )
 )
+
+
+def kind_factor(a: Kind, b: Kind, penalty: float) -> float:
+    """1 for the same kind, a mild penalty for kinds outlets mix up, the full one otherwise."""
+    if a == b:
+        return 1.0
+    if frozenset((a, b)) in _NEAR_KINDS:
+        return (1.0 + penalty) / 2
+    return penalty
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a development is compared by: a few member stories and the centroid of all."""
+
+    members: tuple[Features, ...]
+    centroid: Features
+    count: int
 
 
 def similarity(
     story: Features,
-    members: Sequence[Features],
+    profile: Profile,
     gap_hours: float,
     window_hours: float,
     params: GroupingParams = GroupingParams(),
+    idf: dict[str, float] | None = None,
 ) -> float:
-    """How likely the story reports the development these members report, 0..1."""
-    if not members or gap_hours > window_hours:
+    """How likely the story reports the development of this profile, 0..1."""
+    if not profile.members or gap_hours > window_hours:
         return 0.0
-    best = max(cosine(story, member) for member in members)
-    head = members[0]
-    if story.kind != head.kind and frozenset({story.kind, head.kind}) not in _COMPATIBLE_KINDS:
-        best *= params.kind_penalty
+    best = max(cosine(story, member, idf) for member in profile.members)
+    if params.centroid:
+        best = max(best, cosine(story, profile.centroid, idf))
+    if params.containment:
+        head = profile.members[0]
+        best = max(
+            best,
+            params.containment * contained(head.title, head.tokens, story.tokens),
+            params.containment * contained(story.title, story.tokens, profile.centroid.tokens),
+        )
+    head = profile.members[0]
+    best *= kind_factor(story.kind, head.kind, params.kind_penalty)
     if story.actor and head.actor and story.actor != head.actor:
         best *= params.actor_penalty
-    known = frozenset().union(*(m.numbers for m in members))
+    known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
         best *= params.number_penalty
     return best * (1.0 - params.decay * gap_hours / window_hours)
 
 
-# -- signatures -----------------------------------------------------------------------------
+# -- profiles and signatures ----------------------------------------------------------------
 
 
-def keep_members(members: Sequence[Features]) -> list[Features]:
-    """The members a development remembers: its first two and its latest ones."""
-    return list(members[:2]) + list(members[2:][-(MAX_MEMBERS - 2) :])
+def _make(
+    tokens: dict[str, float], kind: Kind, actor: str, title: frozenset[str] = frozenset()
+) -> Features:
+    numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
+    return _with_norm(Features(tokens, numbers, kind, actor, title))
 
 
-def encode_signature(members: Sequence[Features]) -> str:
-    """The compact text kept in `Development.signature` (see `keep_members`)."""
-    kept = keep_members(members)
+def new_profile(features: Features) -> Profile:
+    return Profile((features,), features, 1)
+
+
+def add_member(profile: Profile, features: Features) -> Profile:
+    """The profile after one more story joined: members kept, centroid summed (top tokens)."""
+    members = [*profile.members, features]
+    kept = tuple(members[:2]) + tuple(members[2:][-(MAX_MEMBERS - 2) :])
+    summed = dict(profile.centroid.tokens)
+    for token, weight in features.tokens.items():
+        summed[token] = round(summed.get(token, 0.0) + weight, 3)
+    top = sorted(summed.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TOKENS]
+    head = profile.centroid
+    return Profile(kept, _make(dict(top), head.kind, head.actor), profile.count + 1)
+
+
+def _encode_features(features: Features) -> dict[str, object]:
+    return {
+        "t": features.tokens,
+        "k": features.kind,
+        "a": features.actor,
+        "h": sorted(features.title),
+    }
+
+
+def encode_signature(profile: Profile) -> str:
+    """The compact text kept in `Development.signature`."""
     data = {
         "v": SIGNATURE_VERSION,
-        "m": [
-            {"t": {t: round(w, 3) for t, w in m.tokens.items()}, "k": m.kind, "a": m.actor}
-            for m in kept
-        ],
+        "n": profile.count,
+        "c": _encode_features(profile.centroid),
+        "m": [_encode_features(member) for member in profile.members],
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def decode_signature(signature: str) -> list[Features]:
-    """The members stored in a signature; [] for an empty, old or damaged one."""
+def _decode_features(raw: object) -> Features:
+    if not isinstance(raw, dict):
+        raise ValueError("not an object")
+    tokens = {str(t): float(w) for t, w in raw.get("t", {}).items()}
+    found = raw.get("k")
+    kind: Kind = found if found in KINDS else "other"
+    title = frozenset(str(t) for t in raw.get("h", []))
+    return _make(tokens, kind, str(raw.get("a", "")), title)
+
+
+def decode_signature(signature: str) -> Profile | None:
+    """The profile stored in a signature; None for an empty, old or damaged one."""
     try:
         data = json.loads(signature) if signature else None
-    except ValueError:
-        return []
-    if not isinstance(data, dict) or data.get("v") != SIGNATURE_VERSION:
-        return []
-    members: list[Features] = []
-    for raw in data.get("m", []):
-        tokens = {str(t): float(w) for t, w in raw.get("t", {}).items()}
-        kind: Kind = raw.get("k") if raw.get("k") in KINDS else "other"
-        numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
-        members.append(_with_norm(Features(tokens, numbers, kind, str(raw.get("a", "")))))
-    return members
+        if not isinstance(data, dict) or data.get("v") != SIGNATURE_VERSION:
+            return None
+        members = tuple(_decode_features(raw) for raw in data["m"])
+        centroid = _decode_features(data["c"])
+        return Profile(members, centroid, int(data["n"])) if members else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def gap_hours(at: datetime, first_seen_at: datetime, updated_at: datetime) -> float:
@@ -311,9 +473,9 @@ def gap_hours(at: datetime, first_seen_at: datetime, updated_at: datetime) -> fl
     return 0.0
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
-    members: list[Features]
+    profile: Profile
     first_seen_at: datetime
     updated_at: datetime
 
@@ -328,37 +490,42 @@ class DevelopmentIndex:
         self._postings: dict[str, set[str]] = {}
 
     def add(
-        self,
-        development_id: str,
-        members: list[Features],
-        first_seen_at: datetime,
-        updated_at: datetime,
+        self, development_id: str, profile: Profile, first_seen_at: datetime, updated_at: datetime
     ) -> None:
-        self._entries[development_id] = _Entry(members, first_seen_at, updated_at)
-        for member in members:
-            for token in index_tokens(member):
-                self._postings.setdefault(token, set()).add(development_id)
+        self._entries[development_id] = _Entry(profile, first_seen_at, updated_at)
+        for token in profile.centroid.tokens:
+            self._postings.setdefault(token, set()).add(development_id)
 
-    def members(self, development_id: str) -> list[Features]:
+    def _in_window(self, development_id: str, at: datetime) -> bool:
+        entry = self._entries[development_id]
+        return gap_hours(at, entry.first_seen_at, entry.updated_at) <= self.window_hours
+
+    def rarity(self, story: Features, at: datetime) -> dict[str, float]:
+        """Each story token's weight by how few developments of its window mention it."""
+        idf: dict[str, float] = {}
+        for token in story.tokens:
+            posting = self._postings.get(token, ())
+            count = sum(1 for dev in posting if self._in_window(dev, at))
+            idf[token] = 1.0 / (1.0 + count) ** self.params.rarity
+        return idf
+
+    def profile(self, development_id: str) -> Profile | None:
         entry = self._entries.get(development_id)
-        return list(entry.members) if entry else []
+        return entry.profile if entry else None
 
     def best_match(self, story: Features, at: datetime) -> tuple[str | None, float]:
         """The most similar development above the threshold (or None) and its similarity."""
         candidates: set[str] = set()
         for token in index_tokens(story):
             candidates |= self._postings.get(token, set())
+        idf = self.rarity(story, at) if self.params.rarity and candidates else None
         best_id, best = None, 0.0
         for development_id in sorted(candidates):
             entry = self._entries[development_id]
             gap = gap_hours(at, entry.first_seen_at, entry.updated_at)
-            score = similarity(story, entry.members, gap, self.window_hours, self.params)
+            score = similarity(story, entry.profile, gap, self.window_hours, self.params, idf)
             if score > best:
                 best_id, best = development_id, score
         if best >= self.params.threshold:
             return best_id, best
         return None, best
-
-
-def all_tokens(features: Iterable[Features]) -> set[str]:
-    return {t for f in features for t in f.tokens}

@@ -27,9 +27,11 @@ from news.grouping import (
     DevelopmentIndex,
     Features,
     GroupingParams,
+    Profile,
+    add_member,
     decode_signature,
     encode_signature,
-    keep_members,
+    new_profile,
     story_features,
 )
 from news.kinds import classify_kind, score_importance
@@ -159,7 +161,9 @@ class Judge:
         known = {dev.id: dev for dev in store.recent_developments(since)}
         index = DevelopmentIndex(self.config.window_hours, self.config.grouping)
         for dev in known.values():
-            index.add(dev.id, decode_signature(dev.signature), dev.first_seen_at, dev.updated_at)
+            profile = decode_signature(dev.signature)
+            if profile is not None:
+                index.add(dev.id, profile, dev.first_seen_at, dev.updated_at)
         judgements: list[Judgement] = []
         for story, verdict in zip(stories, verdicts, strict=True):
             if not verdict.relevant:
@@ -167,15 +171,17 @@ class Judge:
                 continue
             read = self._read(story, texts.get(story.id))
             match, score = index.best_match(read.features, story.reported_at)
-            if match is not None:
-                dev = self._join(known[match], index.members(match), story, read)
+            joined = index.profile(match) if match is not None else None
+            if match is not None and joined is not None:
+                profile = add_member(joined, read.features)
+                dev = self._join(known[match], profile, story, read)
                 note = f"grouping: joined {dev.id} (similarity {score:.2f})"
             else:
-                dev = self._start(story, read)
+                profile = new_profile(read.features)
+                dev = self._start(story, read, profile)
                 note = f"grouping: new development (best similarity {score:.2f})"
             known[dev.id] = dev
-            members = keep_members([*index.members(dev.id), read.features])
-            index.add(dev.id, members, dev.first_seen_at, dev.updated_at)
+            index.add(dev.id, profile, dev.first_seen_at, dev.updated_at)
             summary = dev.summary if match is None else self._summarise(read)
             judgements.append(
                 Judgement(
@@ -197,13 +203,17 @@ class Judge:
     def _read(self, story: Story, article_text: str | None) -> _Read:
         title = clean_title(story.title, story.outlet)
         text = article_text or story.text
-        lead_sentences = split_sentences(clean_text(text[:_LEAD_SOURCE_CHARS]))[:2]
+        lead_sentences = split_sentences(clean_text(text[:_LEAD_SOURCE_CHARS]))[
+            : self.config.grouping.lead_sentences
+        ]
         lead = " ".join(lead_sentences)
         kind = classify_kind(title, lead)
-        features = story_features(title, lead, kind, self.config.grouping)
+        params = self.config.grouping
+        body = text[: params.body_chars] if params.body_weight else ""
+        features = story_features(title, lead, kind, params, body)
         return _Read(title, text, lead, features)
 
-    def _start(self, story: Story, read: _Read) -> Development:
+    def _start(self, story: Story, read: _Read, profile: Profile) -> Development:
         summary = self._summarise(read)
         return Development(
             id=development_id(story),
@@ -215,12 +225,10 @@ class Judge:
             first_seen_at=story.reported_at,
             updated_at=story.reported_at,
             sources=(Source(story.outlet, story.url, read.title, story.reported_at),),
-            signature=encode_signature([read.features]),
+            signature=encode_signature(profile),
         )
 
-    def _join(
-        self, dev: Development, members: list[Features], story: Story, read: _Read
-    ) -> Development:
+    def _join(self, dev: Development, profile: Profile, story: Story, read: _Read) -> Development:
         sources = (*dev.sources, Source(story.outlet, story.url, read.title, story.reported_at))
         outlets = len({source.outlet for source in sources})
         importance = max(
@@ -236,7 +244,7 @@ class Judge:
             first_seen_at=min(dev.first_seen_at, story.reported_at),
             updated_at=max(dev.updated_at, story.reported_at),
             sources=sources,
-            signature=encode_signature([*members, read.features]),
+            signature=encode_signature(profile),
             url=dev.url or story.url,
         )
 

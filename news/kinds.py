@@ -151,9 +151,82 @@ def _lead(text: str) -> str:
     return head[: stop + 1] if stop > 40 else head
 
 
+_SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    (
+        "agreement",
+        re.compile(
+            r"security guarantees?\b.{0,40}\b(?:pact|agreed|agreement|document|text|signed)|"
+            r"\b(?:agree|finali[sz]e|sign)\w*\b.{0,30}\bsecurity guarantees?",
+            _I,
+        ),
+    ),
+    (
+        "other",
+        re.compile(
+            r"\b(?:children|kids)\b.{0,40}\b(?:return|returned|brought back|reunited|home)|"
+            r"\breturn(?:ed|s)? of (?:\w+ ){0,2}(?:children|kids)\b|"
+            r"\b(?:reassurance|multinational|peacekeeping|stabili[sz]ation) (?:force|mission)|"
+            r"coalition of the willing|security guarantees?|post-?war (?:force|troops)|"
+            r"forces? after (?:the )?(?:war|ceasefire)|troops?-backed|"
+            r"\b(?:grain|shipping|navigation|maritime|merchant ships?|corridor)\b.{0,60}"
+            r"\b(?:deal|agree|agreement|corridor|safe)|\bsafe navigation\b|"
+            r"\b(?:to head|will head|to lead|names?|named|appoints?|appointed)\b.{0,50}"
+            r"\b(?:delegation|negotiator|negotiating team|talks team)|"
+            r"\b(?:delegation|negotiator)s? (?:named|appointed|announced)",
+            _I,
+        ),
+    ),
+    (
+        "exchange",
+        re.compile(
+            r"\b(?:return(?:ed|s)? home|come home|came home|back home|home from captivity|"
+            r"(?:first|second|third|next|latest) (?:stage|phase|round|part) of (?:the )?"
+            r"(?:[\w,-]+ ){0,3}(?:exchange|swap)|(?:carry|carries|carried) out (?:the )?"
+            r"(?:\w+ ){0,3}(?:exchange|swap)|begin (?:the )?(?:\w+ ){0,2}(?:exchange|swap)|"
+            r"(?:exchange|swap) (?:of )?(?:\w+ ){0,3}(?:begins|began|starts|completed))",
+            _I,
+        ),
+    ),
+    (
+        "meeting",
+        re.compile(
+            r"\bagree(?:s|d)? (?:to |on )?(?:\w+ ){0,5}(?:swap|exchange)\b.{0,40}\btalks\b|"
+            r"\b(?:talks|round|meeting)\b.{0,40}\b(?:useful|productive|constructive|"
+            r"intensive|ended|end|ends|concluded)\b|\bswap agreed\b",
+            _I,
+        ),
+    ),
+    (
+        "proposal",
+        re.compile(
+            r"\b(?:declares?|declared|announces?|announced|orders?|ordered|proclaims?)\b"
+            r"(?:[\s\w'‘’,-]){0,40}\b(?:ceasefire|truce|cease-fire|pause)\b|"
+            r"\b(?:presents?|presented|receives?|received|hands?|handed|delivers?|sends?)\b"
+            r"(?:[\s\w'’-]){0,40}\b(?:peace plan|plan|framework|memorandum|proposal)\b",
+            _I,
+        ),
+    ),
+    (
+        "rejection",
+        re.compile(
+            r"\b(?:does not|doesn'?t|do not|won'?t) (?:suit|work for)|not constructive|"
+            r"\bunacceptable\b",
+            _I,
+        ),
+    ),
+    (
+        "agreement",
+        re.compile(r"\bagree(?:s|d)? to meet\b|\bfinali[sz]e[sd]?\b", _I),
+    ),
+)
+
+
 def classify_kind(title: str, text: str) -> Kind:
     """The development kind a story reports, from its title first and its lead second."""
     lead = _lead(text)
+    for special, pattern in _SPECIAL:
+        if pattern.search(title):
+            return special
     for part, patterns in ((title, _VERBS), (lead, _VERBS), (title, _NOUNS), (lead, _NOUNS)):
         if part:
             kind = _earliest(part, patterns)
