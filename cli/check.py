@@ -138,7 +138,8 @@ async def _run_forever(checker: Checker, settings: Settings, dry_run: bool) -> N
     scheduler = AsyncIOScheduler(timezone="UTC")
 
     def on_report(report: CycleReport) -> None:
-        print_report(report, sys.stdout, sys.stderr)
+        if report.feeds_checked or report.judged or report.skipped:  # quiet when nothing was due
+            print_report(report, sys.stdout, sys.stderr)
 
     schedule_checks(scheduler, checker, settings.poll_seconds, dry_run=dry_run, on_report=on_report)
     scheduler.start()
