@@ -263,6 +263,7 @@ def summary_figures(items: Sequence[Item], outputs: dict[str, Output]) -> dict[s
         for i, s in long_items
         if all(f.lower() in s.lower() for f in i["label"]["key_facts"])
     ]
+    facts = [f.lower() in s.lower() for i, s in long_items for f in i["label"]["key_facts"]]
     return {
         "count": len(written),
         "empty": len(summaries) - len(written),
@@ -272,6 +273,7 @@ def summary_figures(items: Sequence[Item], outputs: dict[str, Output]) -> dict[s
         ),
         "no_boilerplate": ratio(sum(not has_boilerplate(s) for _, s in written), len(written)),
         "key_facts": ratio(len(carried), len(long_items)),
+        "key_fact_share": ratio(sum(facts), len(facts)),
         "long_articles": len(long_items),
         "longest": max((len(s) for _, s in written), default=0),
     }
@@ -363,6 +365,10 @@ def measure(args: argparse.Namespace, items: list[Item]) -> dict[str, Any]:
     print(f"summaries  {s['count']} written, {s['empty']} empty, longest {s['longest']} chars")
     for key in ("within_limit", "whole_sentences", "no_boilerplate", "key_facts"):
         print(f"summaries  {key:<16} {s[key]:.3f} {verdict('summary.' + key, s[key])}")
+    print(
+        f"summaries  ({s['long_articles']} long articles; key_facts = share carrying every key "
+        f"fact; single facts carried: {s['key_fact_share']:.3f})"
+    )
     if args.speed:
         stories = replicate(items, args.speed)
         _, elapsed = run_triage(stories, args.command)
