@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
@@ -46,6 +50,9 @@ class TinyBot(commands.Bot):
 
     async def on_resumed(self) -> None:
         self.resumed.set()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py sleeps 5 s before identifying again; not in tests."""
 
 
 @app_commands.command(description="Answer privately")
@@ -266,7 +273,7 @@ async def test_route_limit_headers_pace_discord_py(running: Running) -> None:
 async def test_global_limit_gives_global_429_that_discord_py_waits_out(running: Running) -> None:
     emu, bot, guild = running.emu, running.bot, running.guild
     emu.rate_limits.global_per_second = 3
-    channels = [emu.add_channel(guild, f"c{i}") for i in range(6)]
+    channels = [emu.add_channel(guild, f"c{i}") for i in range(4)]
     await emu.settle()
     sends = (bot.get_partial_messageable(c.id).send("x") for c in channels)
     await asyncio.gather(*sends)
@@ -274,10 +281,13 @@ async def test_global_limit_gives_global_429_that_discord_py_waits_out(running: 
     assert all(len(emu.posts(c)) == 1 for c in channels)
 
 
-async def test_dropped_gateway_resumes_and_replays_missed_events(running: Running) -> None:
+@pytest.mark.parametrize("code", [4000, None])
+async def test_dropped_gateway_resumes_and_replays_missed_events(
+    running: Running, code: int | None
+) -> None:
     emu, bot, guild = running.emu, running.bot, running.guild
     general = guild.channel("general")
-    await emu.drop_gateway()
+    await emu.drop_gateway(code)
     emu.set_channel_permissions(general, "bot", deny=perm.SEND_MESSAGES)
     await asyncio.wait_for(bot.resumed.wait(), 10)
     assert emu.resumes == 1 and len(emu.identifies) == 1
@@ -296,3 +306,80 @@ async def test_wrong_token_is_refused() -> None:
                 await bot.login("not-the-token")
             await bot.close()
         assert emu.requests[-1].status == 401
+
+
+async def test_reconnect_request_resumes_and_invalid_session_identifies_again(
+    running: Running,
+) -> None:
+    emu, bot = running.emu, running.bot
+    await emu.request_reconnect()
+    await asyncio.wait_for(bot.resumed.wait(), 10)
+    assert emu.resumes == 1
+    await emu.invalidate_session()
+    await emu.wait_for(lambda: len(emu.identifies) == 2 and emu.hub.is_connected(), 10)
+    result = await emu.invoke("ping", running.guild.channel("general"))
+    assert result.content == "pong"
+
+
+async def test_privileged_intents_are_refused() -> None:
+    async with DiscordEmulator() as emu:
+        emu.add_guild()
+        with pointed_at(emu):
+            bot = TinyBot()
+            bot._connection._intents = discord.Intents.all()
+            with pytest.raises(discord.PrivilegedIntentsRequired):
+                await bot.start(emu.token)
+            await bot.close()
+        assert emu.identifies[-1].privileged
+
+
+async def test_fault_after_the_write_is_retried_with_the_same_nonce(running: Running) -> None:
+    emu = running.emu
+    emu.inject_fault("POST", "/channels/*/messages", 500, after=True)
+    general = running.bot.get_partial_messageable(running.guild.channel("general").id)
+    sent = await general.send("once")
+    assert [p.id for p in emu.posts(running.guild.channel("general"))] == [sent.id]
+    assert emu.stats.nonce_dedupes == 1
+
+
+async def test_dropped_connection_and_server_error_reach_the_client(running: Running) -> None:
+    emu = running.emu
+    general = running.bot.get_partial_messageable(running.guild.channel("general").id)
+    emu.inject_fault("POST", "/channels/*/messages", 0)
+    with pytest.raises(aiohttp.ClientError):
+        await general.send("lost")
+    emu.inject_fault("POST", "/channels/*/messages", 503)
+    with pytest.raises(discord.DiscordServerError):
+        await general.send("unavailable")
+    assert emu.posts(running.guild.channel("general")) == []
+
+
+async def test_allowed_mentions_decide_who_is_pinged(running: Running) -> None:
+    emu, guild = running.emu, running.guild
+    role = emu.add_role(guild, "alerts")
+    await emu.settle()
+    general = running.bot.get_partial_messageable(guild.channel("general").id)
+    quiet = await general.send(
+        f"<@&{role.id}> @everyone", allowed_mentions=discord.AllowedMentions.none()
+    )
+    only_role = discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(role.id)]
+    )
+    loud = await general.send(f"<@&{role.id}> @everyone", allowed_mentions=only_role)
+    assert not emu.message(quiet.id).mentions.any
+    assert emu.message(loud.id).mentions.roles == (role.id,)
+    assert not emu.message(loud.id).mentions.everyone
+
+
+def test_launcher_needs_the_emulator_urls() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALKWATCH_TEST_DISCORD")}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.emulator.launch", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "TALKWATCH_TEST_DISCORD_API" in done.stderr

@@ -115,6 +115,11 @@ class DiscordEmulator(WorldApi):
         return [r for r in self.core.requests if r.method == method and r.route == route]
 
     @property
+    def invalid_requests(self) -> int:
+        """401, 403 and 429 answers so far (Discord bans an IP after 10,000 in 10 minutes)."""
+        return sum(1 for r in self.core.requests if r.status in (401, 403, 429))
+
+    @property
     def violations(self) -> list[Violation]:
         return list(self.core.violations)
 

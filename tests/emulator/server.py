@@ -262,11 +262,11 @@ def _too_many(retry_after: float, *, is_global: bool) -> web.Response:
 async def _fault_response(
     request: web.Request, fault: Fault
 ) -> tuple[web.StreamResponse, int, int | None]:
-    status = fault.status or 500
+    status = 500 if fault.status is None else fault.status
     if status == 0:
         transport = request.transport
         if transport is not None:
-            transport.close()
+            transport.abort()
         return web.Response(status=500), 0, None
     if status == 429:
         response = _too_many(fault.retry_after, is_global=fault.is_global)
