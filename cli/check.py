@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from typing import TextIO
@@ -111,6 +112,8 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _main(once: bool, dry_run: bool, settings: Settings) -> int:
+    if settings.log_level != "DEBUG":  # failed feeds are listed after the cycle instead
+        logging.getLogger("news.cycle").setLevel(logging.ERROR)
     checker = Checker(settings, progress=ProgressLine(sys.stderr))
     try:
         await checker.__aenter__()

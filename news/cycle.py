@@ -143,7 +143,7 @@ async def run_cycle(
         duration_seconds=time.perf_counter() - clock,
         feeds_checked=len(feeds),
         not_modified=run.not_modified,
-        failures=tuple(run.failures),
+        failures=tuple(problem for _, problem in sorted(run.failures, key=lambda f: f[0])),
         skipped=tuple(skipped),
         new_stories=tuple(run.new_stories),
         judged=judging.judged,
@@ -198,7 +198,7 @@ class _FeedRun:
         self.poll_seconds, self.baseline_since, self.now_fn = poll_seconds, baseline_since, now_fn
         self.progress, self.total, self.done = progress, total, 0
         self.not_modified = 0
-        self.failures: list[FeedProblem] = []
+        self.failures: list[tuple[int, FeedProblem]] = []
         self.new_stories: list[Story] = []
 
     async def check(self, feed: FeedState) -> None:
@@ -250,7 +250,7 @@ class _FeedRun:
         now = self.now_fn()
         failures = feed.consecutive_failures + 1
         when = next_check_at(now, self.poll_seconds, failures, failure.retry_after_seconds)
-        self.failures.append(FeedProblem(feed.name, feed.url, failure.error))
+        self.failures.append((feed.id, FeedProblem(feed.name, feed.url, failure.error)))
         try:
             self.store.record_failure(feed.id, failure, now, when)
         except Exception:
