@@ -1,0 +1,1 @@
+"""Labelled development set for talkwatch (see README.md)."""
