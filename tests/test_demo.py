@@ -8,9 +8,10 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 
-from cli.demo import SAMPLES_DIR, render_sample
+from cli.demo import SAMPLES_DIR, SampleServer, render_sample
 from news.parse import parse_feed
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -92,3 +93,22 @@ def test_cycle_two_adds_items_and_dates_are_relative() -> None:
             continue
         added += len(re.findall(r"\{\{cycle2\}\}", path.read_text(encoding="utf-8")))
     assert added == 3
+
+
+async def test_the_sample_server_answers_304_and_serves_only_sample_files() -> None:
+    async with SampleServer(now=NOW) as server, aiohttp.ClientSession() as session:
+        url = f"{server.base}/feeds/kyiv-ledger.xml"
+        async with session.get(url) as first:
+            assert first.status == 200
+            assert first.headers["Content-Type"].startswith("application/rss+xml")
+            etag = first.headers["ETag"]
+        async with session.get(url, headers={"If-None-Match": etag}) as again:
+            assert again.status == 304
+        server.cycle = 2
+        async with session.get(url, headers={"If-None-Match": etag}) as changed:
+            assert changed.status == 200 and "football" in await changed.text()
+        async with session.get(f"{server.base}/articles/europa-report/pow-exchange") as page:
+            assert page.status == 200 and "Mariupol" in await page.text()
+        for path in ("/feeds/README.md", "/feeds/..%2Ffeeds.toml", "/articles/x/..%2F..%2Fx"):
+            async with session.get(server.base + path) as refused:
+                assert refused.status == 404, path
