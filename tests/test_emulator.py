@@ -383,3 +383,38 @@ def test_launcher_needs_the_emulator_urls() -> None:
     )
     assert done.returncode == 2
     assert "TALKWATCH_TEST_DISCORD_API" in done.stderr
+
+
+async def test_world_changes_reach_the_bot(running: Running) -> None:
+    emu, bot, guild = running.emu, running.bot, running.guild
+    general, news = guild.channel("general"), guild.channel("news")
+    emu.set_bot_permissions(guild, perm.VIEW_CHANNEL)
+    emu.delete_channel(news)
+    later = emu.add_guild("Later")
+    await emu.settle()
+    await emu.invoke("ping", general)  # the events before it have been handled by now
+    role = bot.get_guild(guild.id).get_role(guild.bot_role_id)  # type: ignore[union-attr]
+    assert role is not None and role.permissions.value == perm.VIEW_CHANNEL
+    assert bot.get_channel(news.id) is None and bot.get_guild(later.id) is not None
+    with pytest.raises(discord.NotFound):
+        await bot.get_partial_messageable(news.id).send("x")
+    emu.remove_guild(later)
+    with pytest.raises(discord.Forbidden) as error:
+        await bot.get_partial_messageable(later.channel("general").id).send("x")
+    assert error.value.code == 50001
+
+
+async def test_heartbeats_are_acknowledged() -> None:
+    async with DiscordEmulator(heartbeat_interval_ms=20) as emu:
+        emu.add_guild()
+        async with running_bot(emu) as bot:
+            await emu.wait_for(lambda: emu.hub.heartbeats >= 3, 10)
+            assert bot.latency != float("inf")
+
+
+async def test_slow_response_is_only_slow(running: Running) -> None:
+    emu = running.emu
+    emu.inject_fault("GET", "/channels/*", delay=0.05)
+    channel = await running.bot.fetch_channel(running.guild.channel("general").id)
+    assert channel.id == running.guild.channel("general").id
+    assert emu.requests[-1].answered_at - emu.requests[-1].received_at >= 0.05

@@ -54,6 +54,7 @@ class GatewayHub:
         self.current: Session | None = None
         self.identifies: list[Identify] = []
         self.resumes = 0
+        self.heartbeats = 0
         self.connections = 0
         self.heartbeat_interval_ms = 41_250
         self.allow_privileged_intents = False
@@ -90,7 +91,9 @@ class GatewayHub:
     async def _on_frame(self, ws: web.WebSocketResponse, frame: JSON) -> None:
         op, data = frame.get("op"), frame.get("d")
         if op == 1:
+            self.heartbeats += 1
             await self._send(ws, {"op": 11, "d": None})
+            self.core.notify()
         elif op == 2:
             await self._identify(ws, data or {})
         elif op == 6:

@@ -27,6 +27,7 @@ from tests.emulator.state import StoredMessage
 
 TOKEN_LIFETIME = 15 * 60.0
 MESSAGE_TYPES = {4, 7}
+_KEPT_FLAGS = (1 << 2) | (1 << 12)  # suppress embeds, suppress notifications
 RESPONSE_NAMES = {
     4: "message",
     5: "deferred",
@@ -136,7 +137,7 @@ class Interactions:
         self.by_token[pending.token] = pending
 
     def new_message(self, pending: Pending, data: JSON, source: str) -> StoredMessage:
-        flags = int(data.get("flags") or 0) & (FLAG_EPHEMERAL | FLAG_LOADING)
+        flags = int(data.get("flags") or 0) & (FLAG_EPHEMERAL | FLAG_LOADING | _KEPT_FLAGS)
         message = StoredMessage(
             id=new_snowflake(),
             channel_id=pending.channel_id,
