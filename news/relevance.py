@@ -90,14 +90,10 @@ def _pair_bonus(title: _Hits, scoring: Scoring, reasons: list[str]) -> float:
 
 
 def _is_strong_title(title: _Hits, scoring: Scoring) -> bool:
-    """Strong: a side named with a core talks term, or both sides with enough talks terms."""
-    named = title.sides.keys() & {"ukraine", "russia"}
-    weights = [term.weight for term, _ in title.talks.values()]
-    if not named or not weights:
+    """Strong: the title names a side and holds a talks term weighing at least strong_title."""
+    if not title.sides.keys() & {"ukraine", "russia"}:
         return False
-    if max(weights) >= scoring.strong_title:
-        return True
-    return len(named) == 2 and sum(weights) >= scoring.strong_title
+    return any(term.weight >= scoring.strong_title for term, _ in title.talks.values())
 
 
 def _body_head(text: str, limit: int) -> str:

@@ -199,6 +199,26 @@ RELEVANT = [
         "Ukraine said its defenders were back home.",
     ),
     ("", "Russia and Ukraine swapped 150 prisoners of war each on Friday."),
+    # 2022-2024 formats: border talks, grain corridor, envoys, peace formula, peace summit
+    (
+        "Russian, Ukrainian delegations meet on Belarus border",
+        "The talks near the Pripyat river lasted five hours.",
+    ),
+    (
+        "UN and Turkey broker deal to resume Ukrainian grain exports",
+        "Ships will sail along a safe corridor.",
+    ),
+    ("China's special envoy Li Hui visits Kyiv", ""),
+    (
+        "African leaders present 10-point plan to Putin in St Petersburg",
+        "Ramaphosa said the war had to end through negotiation.",
+    ),
+    (
+        "Bürgenstock communique backed by 80 countries",
+        "The declaration calls for the return of deported children to Ukraine.",
+    ),
+    ("Ukraine, Russia hand over 500 bodies under Istanbul deal", ""),
+    ("Kremlin: energy moratorium no longer in force", ""),
     # a strong talks title outweighs same-war context words in it
     (
         "Ukraine ready to hold elections within 100 days of a ceasefire, Zelensky says",
@@ -384,6 +404,13 @@ IRRELEVANT = [
         "Russia backs Gaza ceasefire plan at the UN Security Council",
         "Moscow's envoy Vassily Nebenzia voted for the resolution.",
     ),
+    # other summits and memoranda, US-Russia prisoner swaps without Ukraine
+    ("NATO summit agrees 5% spending target, pledges support for Ukraine", ""),
+    ("Putin meets Xi in Beijing, signs gas pipeline memorandum", ""),
+    ("Ukraine and Poland sign memorandum on drone production", ""),
+    ("Lavrov, Rubio discuss Middle East by phone", ""),
+    ("Russia hands over American to US in prisoner exchange", ""),
+    ("Ukraine and EU open first cluster of accession negotiations", ""),
     # nothing at all
     ("", ""),
     ("Weather: heavy snow expected across Europe this weekend", "Airports warned of delays."),
