@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,7 +22,7 @@ from discord.ext import commands
 
 from cli.checking import Checker, schedule_checks
 from handlers import errors
-from handlers.context import Services, invite_url
+from handlers.context import Services, invite_url, utc_now
 from news.cycle import CycleReport
 from settings import Settings
 
@@ -44,7 +45,13 @@ def bot_intents() -> discord.Intents:
 
 
 class TalkwatchBot(commands.Bot):
-    def __init__(self, settings: Settings, *, guild_ready_timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        guild_ready_timeout: float = 2.0,
+        now_fn: Callable[[], datetime] = utc_now,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -54,6 +61,8 @@ class TalkwatchBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
+        self.now_fn = now_fn
+        """The clock of commands and deliveries (tests move it; feed checks use real time)."""
         self.services: Services | None = None
         self.checker: Checker | None = None
         self.scheduler: AsyncIOScheduler | None = None
@@ -62,7 +71,9 @@ class TalkwatchBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.checker = Checker(self.settings)
         await self.checker.__aenter__()
-        self.services = Services(db=self.checker.db, settings=self.settings)
+        self.services = Services(
+            db=self.checker.db, settings=self.settings, now_fn=self.now_fn, started_at=self.now_fn()
+        )
         errors.install(self.tree)
         for extension in EXTENSIONS:
             await self.load_extension(extension)

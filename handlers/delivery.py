@@ -22,7 +22,7 @@ from discord.ext import commands
 
 from handlers import digests
 from handlers.context import Services, missing_permissions, services_of
-from handlers.pacing import Pacer
+from handlers.pacing import CHANNEL_WINDOW_SECONDS, Pacer
 from handlers.render import digest_content, render_digest, render_post
 from news.records import Development
 from storage import deliveries, subscriptions
@@ -101,8 +101,19 @@ class Drainer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
+    def resume_pacing(self) -> None:
+        """Count messages sent in the last seconds (before a restart) in the channel windows,
+        and the sends that were in flight then (Discord may have counted them)."""
+        now = self.services.now_fn()
+        since = now - timedelta(seconds=CHANNEL_WINDOW_SECONDS)
+        for channel_id, sent_at in deliveries.recent_sends(self.db, since):
+            self.pacer.record_message(channel_id, (now - sent_at).total_seconds())
+        for channel_id in deliveries.unanswered_channels(self.db):
+            self.pacer.record_message(channel_id, 0.0)
+
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
+        self.resume_pacing()
         while not self._stopping:
             self._wake.clear()
             try:

@@ -45,6 +45,11 @@ class SlidingWindow:
             return 0.0
         return self._starts[0] + self.window_seconds - now
 
+    def record(self, seconds_ago: float) -> None:
+        """Count a request that started `seconds_ago` (made before a restart, say)."""
+        self._starts.append(self._clock() - seconds_ago)
+        self._starts = deque(sorted(self._starts))
+
     async def acquire(self) -> None:
         async with self._lock:
             while (wait := self.delay()) > 0:
@@ -59,17 +64,25 @@ class Pacer:
         self.global_window = SlidingWindow(max(1, int(rate_per_second)), GLOBAL_WINDOW_SECONDS)
         self._channels: dict[int, SlidingWindow] = {}
 
-    async def before_request(self) -> None:
-        await self.global_window.acquire()
-
-    async def before_message(self, channel_id: int) -> None:
-        """Wait for the channel's window, then for the global one."""
+    def _window(self, channel_id: int) -> SlidingWindow:
         window = self._channels.get(channel_id)
         if window is None:
             window = self._channels[channel_id] = SlidingWindow(
                 CHANNEL_LIMIT, CHANNEL_WINDOW_SECONDS
             )
-        await window.acquire()
+        return window
+
+    def record_message(self, channel_id: int, seconds_ago: float) -> None:
+        """A message sent to the channel `seconds_ago` still counts against its window."""
+        if seconds_ago < CHANNEL_WINDOW_SECONDS:
+            self._window(channel_id).record(max(0.0, seconds_ago))
+
+    async def before_request(self) -> None:
+        await self.global_window.acquire()
+
+    async def before_message(self, channel_id: int) -> None:
+        """Wait for the channel's window, then for the global one."""
+        await self._window(channel_id).acquire()
         await self.global_window.acquire()
         if len(self._channels) > 10_000:
             self._forget_idle()

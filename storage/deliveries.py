@@ -202,6 +202,29 @@ def mark_edited(db: Database, delivery_id: int, now: datetime, sources: int) -> 
     )
 
 
+def recent_sends(db: Database, since: datetime) -> list[tuple[int, datetime]]:
+    """(channel id, sent time) of messages sent at or after `since` (to resume pacing)."""
+    rows = db.query(
+        "SELECT DISTINCT channel_id, message_id, sent_at FROM deliveries"
+        " WHERE sent_at >= ? ORDER BY sent_at",
+        (format_time(since),),
+    )
+    found = []
+    for row in rows:
+        sent_at = parse_time(row["sent_at"])
+        if sent_at is not None:
+            found.append((int(row["channel_id"]), sent_at))
+    return found
+
+
+def unanswered_channels(db: Database) -> list[int]:
+    """Channels of pending rows already tried: Discord may have taken those sends."""
+    rows = db.query(
+        "SELECT channel_id FROM deliveries WHERE state = 'pending' AND attempts > 0 ORDER BY id"
+    )
+    return [int(row["channel_id"]) for row in rows]
+
+
 def count_deliveries(db: Database) -> dict[str, int]:
     counts = {"pending": 0, "sent": 0, "failed": 0}
     for row in db.query("SELECT state, count(*) AS n FROM deliveries GROUP BY state"):

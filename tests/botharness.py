@@ -45,6 +45,55 @@ class Item:
     published_at: datetime | None = None
 
 
+OFFER = [
+    Item(
+        "Ukraine offers Russia new round of peace talks in Istanbul next week",
+        "Ukraine has offered Russia a new round of peace talks in Istanbul next week, the"
+        " secretary of the National Security and Defence Council said. Moscow has not answered.",
+        "http://news.example/kyiv/offer",
+    ),
+    Item(
+        "Kyiv proposes fresh negotiations with Moscow in Istanbul",
+        "Kyiv proposed fresh negotiations with Moscow to be held in Istanbul next week, Ukraine's"
+        " security council secretary announced. The Kremlin has not responded.",
+        "http://news.example/wire/offer",
+    ),
+    Item(
+        "Ukraine proposes next round of peace talks with Russia in Istanbul",
+        "Ukraine proposed another round of peace talks with Russia in Istanbul next week, the"
+        " secretary of its security council said. Moscow has yet to reply to the offer.",
+        "http://news.example/europa/offer",
+    ),
+]
+EXCHANGE = Item(
+    "Russia and Ukraine swap 300 prisoners of war in UAE-mediated exchange",
+    "Russia and Ukraine exchanged 300 prisoners of war each on Tuesday in a swap mediated by the"
+    " United Arab Emirates, both defence ministries said.",
+    "http://news.example/kyiv/exchange",
+)
+HOSTILE = Item(
+    "@everyone Kremlin [rejects](http://evil.example) Kyiv's **ceasefire** proposal"
+    " <@123456789012345678>",
+    "The Kremlin rejected Ukraine's ceasefire proposal on Thursday @here, spokesman Dmitry Peskov"
+    " said, calling the plan for talks unacceptable.",
+    "http://news.example/courier/reject",
+)
+ENVOY = Item(
+    "US envoy meets Putin in Moscow to discuss Ukraine peace plan",
+    "The US special envoy met President Vladimir Putin in the Kremlin on Friday for five hours of"
+    " talks on a plan to end the war in Ukraine, Russian officials said.",
+    "http://news.example/europa/envoy",
+)
+SUMMIT = Item(
+    "Turkey offers to host Russia-Ukraine leaders' summit",
+    "Turkish President Recep Tayyip Erdogan offered on Saturday to host a summit between the"
+    " presidents of Russia and Ukraine in Istanbul to negotiate a ceasefire.",
+    "http://news.example/europa/summit",
+)
+EVENTS = (OFFER[0], EXCHANGE, HOSTILE, ENVOY, SUMMIT)
+"""Five reports of five different developments (each judged relevant, none grouped)."""
+
+
 def rss(items: Sequence[Item], title: str = "Test outlet") -> bytes:
     now = datetime.now(UTC)
     parts = [

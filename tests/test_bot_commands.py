@@ -18,46 +18,22 @@ import pytest
 from handlers.app import TalkwatchBot
 from storage import subscriptions
 from storage.developments import latest_developments
-from tests.botharness import Item, bot_settings, poll_until, rss, running_bot
+from tests.botharness import (
+    EXCHANGE,
+    HOSTILE,
+    OFFER,
+    Item,
+    bot_settings,
+    poll_until,
+    rss,
+    running_bot,
+)
 from tests.emulator import permissions as perm
 from tests.emulator.emulator import DiscordEmulator
 from tests.emulator.invoke import CommandNotVisible
 from tests.emulator.models import Guild
 from tests.feedserver import FeedServer
 
-OFFER = [
-    Item(
-        "Ukraine offers Russia new round of peace talks in Istanbul next week",
-        "Ukraine has offered Russia a new round of peace talks in Istanbul next week, the"
-        " secretary of the National Security and Defence Council said. Moscow has not answered.",
-        "http://news.example/kyiv/offer",
-    ),
-    Item(
-        "Kyiv proposes fresh negotiations with Moscow in Istanbul",
-        "Kyiv proposed fresh negotiations with Moscow to be held in Istanbul next week, Ukraine's"
-        " security council secretary announced. The Kremlin has not responded.",
-        "http://news.example/wire/offer",
-    ),
-    Item(
-        "Ukraine proposes next round of peace talks with Russia in Istanbul",
-        "Ukraine proposed another round of peace talks with Russia in Istanbul next week, the"
-        " secretary of its security council said. Moscow has yet to reply to the offer.",
-        "http://news.example/europa/offer",
-    ),
-]
-EXCHANGE = Item(
-    "Russia and Ukraine swap 300 prisoners of war in UAE-mediated exchange",
-    "Russia and Ukraine exchanged 300 prisoners of war each on Tuesday in a swap mediated by the"
-    " United Arab Emirates, both defence ministries said.",
-    "http://news.example/kyiv/exchange",
-)
-HOSTILE = Item(
-    "@everyone Kremlin [rejects](http://evil.example) Kyiv's **ceasefire** proposal"
-    " <@123456789012345678>",
-    "The Kremlin rejected Ukraine's ceasefire proposal on Thursday @here, spokesman Dmitry Peskov"
-    " said, calling the plan for talks unacceptable.",
-    "http://news.example/courier/reject",
-)
 FEEDS = ["/kyiv.xml", "/wire.xml", "/europa.xml"]
 
 
