@@ -85,10 +85,10 @@ endpoints exempt) and 5 messages per 5 s per channel, with X-RateLimit-* headers
 from tests.emulator import permissions as perm
 from tests.emulator.core import EmulatorTimeout, RecordedRequest, Violation
 from tests.emulator.emulator import DiscordEmulator
-from tests.emulator.interactions import InteractionResult
 from tests.emulator.invoke import CommandNotVisible, InvocationError
 from tests.emulator.limits import Fault
 from tests.emulator.models import Channel, Command, Guild, Member, Mentions, Message, Role
+from tests.emulator.pending import InteractionResult
 from tests.emulator.redirect import bot_environment, pointed_at
 from tests.emulator.state import ChannelSpec
 

@@ -11,9 +11,10 @@ from aiohttp import web
 
 from tests.emulator.core import Core, RecordedRequest, Stats, Violation
 from tests.emulator.gateway import GatewayHub, Identify
-from tests.emulator.interactions import InteractionResult, Interactions, add_interaction_routes
+from tests.emulator.interactions import Interactions, add_interaction_routes
 from tests.emulator.limits import Fault, RateLimits
 from tests.emulator.models import Channel, Command, Guild, Message
+from tests.emulator.pending import InteractionResult
 from tests.emulator.routes_app import add_app_routes
 from tests.emulator.routes_channels import add_channel_routes
 from tests.emulator.server import RestServer, Router

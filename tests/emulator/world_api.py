@@ -14,7 +14,7 @@ from typing import Any, Literal
 from tests.emulator import permissions as perm
 from tests.emulator.core import Core
 from tests.emulator.gateway import GatewayHub
-from tests.emulator.interactions import InteractionResult, Interactions, Pending
+from tests.emulator.interactions import Interactions
 from tests.emulator.invoke import (
     CommandNotVisible,
     InvocationError,
@@ -26,6 +26,7 @@ from tests.emulator.invoke import (
     find_component,
 )
 from tests.emulator.models import Channel, Guild, Member, Message, Role, User, new_snowflake
+from tests.emulator.pending import InteractionResult, Pending
 from tests.emulator.state import ChannelSpec
 
 Target = Literal["bot", "everyone"] | Role | Member | User
