@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from news.records import Verdict
 from news.topic import Scoring, Term, TopicProfile, normalise
 
+_TITLE_CHARS = 400
 _TAG = re.compile(r"<[^>]*>")
 _LEAD = re.compile(r"\s*.{1,200}?[.!?:](?=\s|$)", re.DOTALL)
 
@@ -51,6 +52,7 @@ def assess(title: str, text: str, profile: TopicProfile) -> Verdict:
     if not title.strip():
         title, head = _lead_as_title(head)
     reasons: list[str] = []
+    title = title[:_TITLE_CHARS]
     title_hits, body_hits = _scan_story(normalise(title), normalise(head), profile, reasons)
     talks, surplus = _talks_score(title_hits, body_hits, scoring, reasons)
     talks += _pair_bonus(title_hits, scoring, reasons)

@@ -476,3 +476,17 @@ def test_context_clause_of_a_strike_title_is_read_as_text(profile: TopicProfile)
     assert "text: truce (+3.0)" in verdict.reasons
     talks_first = assess("Kremlin studies truce offer as drones hit Odesa port", "", profile)
     assert "title: truce (+6.0)" in talks_first.reasons
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("x" * 100_000, "y" * 1_000_000),
+        ("", "<p>" * 50_000),
+        ("peace talks " * 5_000, "ceasefire " * 100_000),
+        ("\u0301\u0301 Zele\u0301nsky\u0000", "\ufeff\u200b"),
+    ],
+)
+def test_odd_and_huge_inputs_give_a_verdict(profile: TopicProfile, title: str, text: str) -> None:
+    verdict = assess(title, text, profile)
+    assert 0.0 <= verdict.score <= 1.0
