@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -24,6 +25,7 @@ from tests.emulator import (
     perm,
     pointed_at,
 )
+from tests.emulator.process import BotProcess
 
 
 class TinyBot(commands.Bot):
@@ -418,3 +420,19 @@ async def test_slow_response_is_only_slow(running: Running) -> None:
     channel = await running.bot.fetch_channel(running.guild.channel("general").id)
     assert channel.id == running.guild.channel("general").id
     assert emu.requests[-1].answered_at - emu.requests[-1].received_at >= 0.05
+
+
+async def test_bot_process_runs_the_launcher(tmp_path: Path) -> None:
+    async with DiscordEmulator() as emu:
+        process = BotProcess(emu, args=["--help"], log_path=tmp_path / "bot.log")
+        await process.start()
+        assert await process.wait(60) == 0
+        assert "usage" in process.log_text()
+
+
+async def test_unavailable_gateway_refuses_connections() -> None:
+    async with DiscordEmulator() as emu:
+        emu.set_gateway_available(False)
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(aiohttp.WSServerHandshakeError):
+                await session.ws_connect(emu.gateway_url)

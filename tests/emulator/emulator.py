@@ -186,6 +186,11 @@ class DiscordEmulator(WorldApi):
         """Close the connection (None: abort TCP); the client should RESUME."""
         await self.hub.drop(code)
 
+    def set_gateway_available(self, available: bool) -> None:
+        """False: new gateway connections are refused with HTTP 503 (Discord unreachable);
+        combine with drop_gateway() and a 503 fault on "*" for a full outage."""
+        self.hub.available = available
+
     async def request_reconnect(self) -> None:
         """op 7: the client closes and resumes."""
         await self.hub.send_op(7, None)

@@ -58,6 +58,7 @@ class GatewayHub:
         self.connections = 0
         self.heartbeat_interval_ms = 41_250
         self.allow_privileged_intents = False
+        self.available = True
         self._sockets: dict[web.WebSocketResponse, web.Request] = {}
 
     @property
@@ -67,7 +68,9 @@ class GatewayHub:
     def is_connected(self) -> bool:
         return self.current is not None and self.current.ws is not None
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if not self.available:
+            return web.Response(status=503, text="gateway unavailable")
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
         self.connections += 1
