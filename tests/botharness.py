@@ -153,10 +153,16 @@ async def poll_until(check: Callable[[], T | None], timeout: float = 20.0, what:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(emu: DiscordEmulator, settings: Settings) -> AsyncIterator[TalkwatchBot]:
-    """The bot, logged in, commands synced and guilds received; closed on exit."""
+async def running_bot(
+    emu: DiscordEmulator, settings: Settings, now_fn: Callable[[], datetime] | None = None
+) -> AsyncIterator[TalkwatchBot]:
+    """The bot, logged in, commands synced and guilds received; closed on exit. `now_fn` is
+    the clock of its commands and deliveries (default: real time)."""
     with pointed_at(emu):
-        bot = TalkwatchBot(settings, guild_ready_timeout=0.1)
+        if now_fn is None:
+            bot = TalkwatchBot(settings, guild_ready_timeout=0.1)
+        else:
+            bot = TalkwatchBot(settings, guild_ready_timeout=0.1, now_fn=now_fn)
         task = asyncio.create_task(bot.start(emu.token))
         try:
             await emu.wait_for_commands_synced()
