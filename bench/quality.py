@@ -336,10 +336,7 @@ def list_errors(items: Sequence[Item], outputs: dict[str, Output], holdout: bool
 
 def measure(args: argparse.Namespace, items: list[Item]) -> dict[str, Any]:
     figures: dict[str, Any] = {"items": len(items)}
-    if args.direct:
-        outputs = assess_direct(items)
-    else:
-        outputs, _ = run_triage(items, args.command)
+    outputs = assess_direct(items) if args.direct else run_triage(items, args.command)[0]
     figures["relevance"] = relevance_figures(items, outputs)
     print_prf("relevance", "relevance", figures["relevance"])
     print(f"false positives by family: {figures['relevance']['false_positives_by_family']}")
@@ -349,19 +346,29 @@ def measure(args: argparse.Namespace, items: list[Item]) -> dict[str, Any]:
         return figures
     figures["grouping"] = grouping_figures(items, predicted_clusters(items, outputs))
     print_prf("grouping", "grouping", figures["grouping"])
+    figures["crowded"] = measure_crowded(items, args.command)
+    figures["summary"] = summary_figures(items, outputs)
+    print_summaries(figures["summary"])
+    if args.speed:
+        figures["speed"] = measure_speed(items, args.speed, args.command)
+    return figures
+
+
+def measure_crowded(items: Sequence[Item], command: Sequence[str]) -> dict[str, Any]:
     crowded = crowded_calendar(items)
-    crowded_out, _ = run_triage(crowded, args.command)
-    crowd = grouping_figures(crowded, predicted_clusters(crowded, crowded_out))
+    outputs, _ = run_triage(crowded, command)
+    crowd = grouping_figures(crowded, predicted_clusters(crowded, outputs))
     window = grouping_figures(crowded, window_clusters(crowded, WINDOW_HOURS))
-    figures["crowded"] = {"triage": crowd, "window_48h": window}
     for split in SPLITS:
         print(
             f"crowded    {split:<8} F1 {crowd[split]['f1']:.3f} "
             f"{verdict('crowded.f1', crowd[split]['f1'])}  "
             f"(48h window alone: {window[split]['f1']:.3f})"
         )
-    figures["summary"] = summary_figures(items, outputs)
-    s = figures["summary"]
+    return {"triage": crowd, "window_48h": window}
+
+
+def print_summaries(s: dict[str, Any]) -> None:
     print(f"summaries  {s['count']} written, {s['empty']} empty, longest {s['longest']} chars")
     for key in ("within_limit", "whole_sentences", "no_boilerplate", "key_facts"):
         print(f"summaries  {key:<16} {s[key]:.3f} {verdict('summary.' + key, s[key])}")
@@ -369,16 +376,17 @@ def measure(args: argparse.Namespace, items: list[Item]) -> dict[str, Any]:
         f"summaries  ({s['long_articles']} long articles; key_facts = share carrying every key "
         f"fact; single facts carried: {s['key_fact_share']:.3f})"
     )
-    if args.speed:
-        stories = replicate(items, args.speed)
-        _, elapsed = run_triage(stories, args.command)
-        rate = len(stories) / elapsed
-        figures["speed"] = {"stories": len(stories), "seconds": elapsed, "stories_per_second": rate}
-        print(
-            f"speed      {len(stories)} stories in {elapsed:.2f} s: {rate:.0f} stories/s "
-            f"{verdict('speed.stories_per_second', rate)}"
-        )
-    return figures
+
+
+def measure_speed(items: Sequence[Item], count: int, command: Sequence[str]) -> dict[str, Any]:
+    stories = replicate(items, count)
+    _, elapsed = run_triage(stories, command)
+    rate = len(stories) / elapsed
+    print(
+        f"speed      {len(stories)} stories in {elapsed:.2f} s: {rate:.0f} stories/s "
+        f"{verdict('speed.stories_per_second', rate)}"
+    )
+    return {"stories": len(stories), "seconds": elapsed, "stories_per_second": rate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
