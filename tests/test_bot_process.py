@@ -110,4 +110,4 @@ async def test_kill_during_burst_then_restart_delivers_each_once(
     second.terminate()
     assert await second.wait() == 0
     assert "database closed" in second.log()
-    assert settings.discord_token not in second.log()
+    assert settings.discord_token and settings.discord_token not in second.log()
