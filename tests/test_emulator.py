@@ -90,6 +90,14 @@ class Counter(discord.ui.View):
         self.count += 1
         await interaction.response.edit_message(content=f"count {self.count}", view=self)
 
+    @discord.ui.button(label="reset", custom_id="counter:reset")
+    async def reset(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Counter]
+    ) -> None:
+        self.count = 0
+        await interaction.response.defer()
+        await interaction.edit_original_response(content="count 0 (reset)")
+
 
 @app_commands.command(description="A message with a button")
 async def counter(interaction: discord.Interaction) -> None:
@@ -181,7 +189,8 @@ async def test_late_callback_is_refused_and_recorded(running: Running) -> None:
 async def test_button_click_updates_the_message(running: Running) -> None:
     emu = running.emu
     result = await emu.invoke("counter", running.guild.channel("general"))
-    assert result.message is not None and result.message.custom_ids() == ["counter:inc"]
+    assert result.message is not None
+    assert result.message.custom_ids() == ["counter:inc", "counter:reset"]
     clicked = await emu.click(result.message, "counter:inc")
     assert clicked.response_type == 7
     message = emu.message(result.message.id)
@@ -436,3 +445,29 @@ async def test_unavailable_gateway_refuses_connections() -> None:
         async with aiohttp.ClientSession() as session:
             with pytest.raises(aiohttp.WSServerHandshakeError):
                 await session.ws_connect(emu.gateway_url)
+
+
+async def test_deferred_component_update_edits_the_message(running: Running) -> None:
+    emu = running.emu
+    result = await emu.invoke("counter", running.guild.channel("general"))
+    assert result.message is not None
+    await emu.click(result.message, "counter:inc")
+    clicked = await emu.click(result.message, "counter:reset")
+    assert clicked.response_type == 6
+    assert emu.message(result.message.id).content == "count 0 (reset)"
+
+
+async def test_guild_commands_and_definition_validation(running: Running) -> None:
+    emu, bot, guild = running.emu, running.bot, running.guild
+    bot.tree.copy_global_to(guild=discord.Object(guild.id))
+    await bot.tree.sync(guild=discord.Object(guild.id))
+    synced = await emu.wait_for_commands_synced(guild=guild)
+    assert sorted(c.name for c in synced) == ["counter", "ping", "post", "slow"]
+    result = await emu.invoke("ping", guild.channel("general"))
+    assert result.content == "pong"
+    assert emu.interactions.pending[result.id].payload["data"]["guild_id"] == str(guild.id)
+    bad = {"name": "Bad Name", "description": "", "type": 1}
+    with pytest.raises(discord.HTTPException) as error:
+        await bot.http.bulk_upsert_global_commands(emu.application_id, [bad])
+    assert error.value.code == 50035
+    assert len(emu.violations) == 1 and len(emu.violations[0].problems) == 2
