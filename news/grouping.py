@@ -37,10 +37,10 @@ CENTROID_TOKENS = 80
 class GroupingParams:
     """The tuned knobs (see the module docstring for what each does)."""
 
-    threshold: float = 0.1
+    threshold: float = 0.11
     title_weight: float = 1.6
     lead_weight: float = 1.0
-    kind_penalty: float = 0.7
+    kind_penalty: float = 0.6
     actor_penalty: float = 0.7
     number_penalty: float = 0.5
     decay: float = 0.8
@@ -210,6 +210,11 @@ def _date_token(match: re.Match[str]) -> str:
 
 def _number(raw: str) -> str:
     return raw.replace(",", "").rstrip(".")
+
+
+def content_tokens(text: str) -> frozenset[str]:
+    """The distinct normalised content tokens of a text (synonyms folded, stop words dropped)."""
+    return frozenset(_tokens(text))
 
 
 def _tokens(text: str) -> list[str]:

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import combinations
 
 import sentencex
 
+from news.grouping import content_tokens
 from news.text import clip, fold_whitespace, html_to_text
 
 _LANGUAGE = "en"
@@ -55,6 +57,10 @@ _DATELINE = re.compile(
     r"\s*)?(?:\((?:Reuters|AP|AFP|Bloomberg|dpa|Xinhua|Ukrinform|Interfax|TASS|RIA|UNIAN|"
     r"[A-Z][A-Za-z .-]{1,24})\)\s*)?[-–—]+\s+"
 )
+_AGENCY_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]{2,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*[.:-]?\s*"
+    r"(?:/[A-Za-z-]{2,20}/\.?\s*)?(?=\S|$)"
+)
 _CAPS_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'/-]{2,40}(?:\s*\([^)]{2,30}\))?\s*[-–—:]\s+")
 _BYLINE_LEAD = re.compile(
     r"^(?:by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
@@ -67,6 +73,11 @@ _DETAIL = re.compile(
     r"yesterday|next week|this week)\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+_CANDIDATES = 8
+_MAX_SENTENCES = 3
+_HEAD_WEIGHT = 1.5
+_ENDINGS = '.!?…"”’»)'
 _STOP = frozenset(
     str.split(
         "a an the of to in on at for and or but by with from as is are was were be been has "
@@ -82,6 +93,7 @@ def clean_text(text: str) -> str:
     """Plain text with HTML turned to text and inline boilerplate removed; paragraphs kept."""
     if _HTML_HINT.search(text):
         text = html_to_text(text)
+    text = _AGENCY_DATELINE.sub("", text.lstrip(), count=1)
     text = _INLINE_BOILERPLATE.sub(" ", text)
     paragraphs = (fold_whitespace(part) for part in re.split(r"\n\s*\n|\n", text))
     return "\n".join(part for part in paragraphs if part)
@@ -118,14 +130,22 @@ def _content_words(text: str) -> set[str]:
     return {word for word in _WORD.findall(text.lower()) if word not in _STOP and len(word) > 2}
 
 
-def _score(index: int, sentence: str, title_words: set[str], topic: frozenset[str]) -> float:
+def _score(index: int, sentence: str, title_words: frozenset[str], topic: frozenset[str]) -> float:
     words = _content_words(sentence)
-    score = 2.0 / (1.0 + index * 0.6)
+    tokens = content_tokens(sentence)
+    score = 1.5 / (1.0 + index * 0.5)
+    shared = len(tokens & title_words)
     if title_words:
-        score += 3.0 * len(words & title_words) / len(title_words)
-    score += min(len(words & topic), 3) * 0.5
-    if _DETAIL.search(sentence):
-        score += 0.6
+        score += 4.0 * shared / len(title_words)
+    score += 1.0 * sum(1 for token in tokens & title_words if token[0].isdigit())
+    on_topic = min(len(words & topic), 3)
+    score += on_topic * 0.5
+    if _DIGIT.search(sentence):
+        score += 1.0
+    elif _DETAIL.search(sentence):
+        score += 0.5
+    if not shared and not on_topic:
+        score -= 2.0  # a scene or colour, not the news
     if sentence.startswith(_QUOTE_OPEN):
         score -= 1.0
     if sentence.endswith("?"):
@@ -141,28 +161,53 @@ def summarise(title: str, text: str, *, limit: int = 280, topic_terms: Iterable[
     title = fold_whitespace(title)
     sentences = split_sentences(clean_text(text)) if text else []
     topic = frozenset(term.lower() for term in topic_terms)
-    title_words = _content_words(title)
-    ranked = sorted(
-        range(len(sentences)),
-        key=lambda i: -_score(i, sentences[i], title_words, topic),
-    )
-    on_topic = title_words | topic
-    chosen: list[int] = []
-    used = 0
-    for index in ranked:
-        sentence = sentences[index]
-        size = len(sentence) + (1 if chosen else 0)
-        if used + size > limit or sentence[-1] not in '.!?"”’»)':
-            continue
-        if chosen and not _content_words(sentence) & on_topic:
-            continue
-        chosen.append(index)
-        used += size
+    title_words = content_tokens(title)
+    chosen = _choose(sentences, title_words, topic, frozenset(_content_words(title)) | topic, limit)
     if chosen:
         return " ".join(sentences[i] for i in sorted(chosen))
+    if title and len(title) < limit and title[-1] not in _ENDINGS:
+        return title + "."  # a headline is a sentence without its full stop
     if title and len(title) <= limit:
         return title
     return _clip_words(title or " ".join(sentences), limit)
+
+
+def _choose(
+    sentences: list[str],
+    title_words: frozenset[str],
+    topic: frozenset[str],
+    on_topic: frozenset[str],
+    limit: int,
+) -> tuple[int, ...]:
+    """The indexes of the best-scoring set of up to three sentences that fits the limit.
+
+    Only the eight best sentences are considered; the best one must be on the topic or the
+    title; the others must share at least a word with them.
+    """
+    scored = [
+        (_score(i, sentence, title_words, topic), i)
+        for i, sentence in enumerate(sentences)
+        if len(sentence) <= limit and sentence[-1] in _ENDINGS
+    ]
+    top = sorted(scored, key=lambda item: (-item[0], item[1]))[:_CANDIDATES]
+    best: tuple[float, tuple[int, ...]] = (float("-inf"), ())
+    for head_score, head in top:
+        room = limit - len(sentences[head])
+        others = [
+            (score, i)
+            for score, i in top
+            if i != head
+            and score > 0
+            and len(sentences[i]) < room
+            and _content_words(sentences[i]) & on_topic
+        ]
+        for size in range(_MAX_SENTENCES):
+            for group in combinations(others, size):
+                length = sum(len(sentences[i]) + 1 for _, i in group)
+                total = _HEAD_WEIGHT * head_score + sum(score for score, _ in group)
+                if length <= room and total > best[0]:
+                    best = (total, (head, *(i for _, i in group)))
+    return tuple(sorted(best[1]))
 
 
 def _clip_words(text: str, limit: int) -> str:
