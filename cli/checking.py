@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -179,7 +178,7 @@ def schedule_checks(
         max_instances=1,
         coalesce=True,
         misfire_grace_time=max(int(poll_seconds), 30),
-        next_run_time=first + timedelta(seconds=random.uniform(0, min(jitter, 5.0))),
+        next_run_time=first,
     )
     return job
 
