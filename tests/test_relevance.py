@@ -219,6 +219,22 @@ RELEVANT = [
     ),
     ("Ukraine, Russia hand over 500 bodies under Istanbul deal", ""),
     ("Kremlin: energy moratorium no longer in force", ""),
+    # vague headlines whose text carries the talks
+    (
+        "What we know about the new US plan",
+        "The proposal, handed to Kyiv on Thursday, would freeze the front line and offer Ukraine "
+        "security guarantees modelled on NATO's Article 5. Russia has not commented.",
+    ),
+    (
+        "Analysis: why Moscow is in no hurry",
+        "Three weeks after the Istanbul round, the Kremlin has still not answered Ukraine's call "
+        "for a leaders' meeting. Officials in Kyiv believe Putin is playing for time.",
+    ),
+    (
+        "'We are closer than ever,' says Witkoff",
+        "The US special envoy said a deal between Russia and Ukraine could be reached within "
+        "weeks, after his fifth meeting with Vladimir Putin.",
+    ),
     # a strong talks title outweighs same-war context words in it
     (
         "Ukraine ready to hold elections within 100 days of a ceasefire, Zelensky says",
@@ -249,6 +265,16 @@ IRRELEVANT = [
         "Zelensky talks with Macron after massive overnight attack on power grid",
         "Russia launched 500 drones and 40 missiles, leaving a million homes without power.",
     ),
+    (
+        "Russia pounds Ukraine's energy grid with 400 drones",
+        "The attack came as US envoys prepared for another round of peace talks in Geneva. "
+        "Zelenskyy said the strikes showed Moscow did not want peace.",
+    ),
+    (
+        "Zelenskyy visits front-line troops near Pokrovsk",
+        "He handed out awards and said Ukraine needed more drones. The visit came as envoys "
+        "met in Abu Dhabi.",
+    ),
     # military aid and weapons
     (
         "US approves $825 million weapons sale to Ukraine",
@@ -261,6 +287,11 @@ IRRELEVANT = [
     (
         "New Dutch aid package for Ukraine 'brings a just peace closer', minister says",
         "The Netherlands will fund drones and ammunition worth 500 million euros.",
+    ),
+    (
+        "Allies pledge €5bn for Ukraine's air defence",
+        "The money will strengthen Kyiv's hand ahead of any negotiations with Moscow, the Dutch "
+        "defence minister said.",
     ),
     # sanctions, frozen assets, loans
     (
