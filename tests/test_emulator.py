@@ -284,6 +284,7 @@ async def test_route_limit_headers_pace_discord_py(running: Running) -> None:
 async def test_global_limit_gives_global_429_that_discord_py_waits_out(running: Running) -> None:
     emu, bot, guild = running.emu, running.bot, running.guild
     emu.rate_limits.global_per_second = 3
+    emu.rate_limits.reset()
     channels = [emu.add_channel(guild, f"c{i}") for i in range(4)]
     await emu.settle()
     sends = (bot.get_partial_messageable(c.id).send("x") for c in channels)

@@ -22,8 +22,22 @@ Start it, point discord.py at it, run a bot, act as users, assert on what Discor
             ...
             await bot.close(); await task
 
-For the product bot in a subprocess: `python -m tests.emulator.launch run` with
-`env={**os.environ, **bot_environment(emu), "DISCORD_TOKEN": emu.token, ...}`.
+Client-side settings worth knowing (discord.py, not the emulator): `guild_ready_timeout`
+(default 2 s) delays on_ready after the last GUILD_CREATE, so lower it in tests; after an
+invalid session discord.py sleeps 5 s in `before_identify_hook` before identifying again (a
+fresh process does not). Interactions and posts work before on_ready: the guild is cached
+as soon as its GUILD_CREATE arrives.
+
+The product bot in a subprocess (kill -9 tests), `tests/emulator/process.py`::
+
+    async with BotProcess(emu, env={"TALKWATCH_DB": ...}, log_path=tmp_path / "bot.log") as bot:
+        await emu.wait_for_commands_synced()
+        await bot.kill(); await bot.start()          # SIGKILL, then the same command again
+    # leaving: SIGTERM, SIGKILL after stop_timeout
+
+It runs `python -m tests.emulator.launch run` with `bot_environment(emu)` (the emulator's URLs
+in TALKWATCH_TEST_DISCORD_API / TALKWATCH_TEST_DISCORD_GATEWAY) and DISCORD_TOKEN=emu.token.
+Fixture: `from tests.emulator.fixtures import discord_emulator`.
 
 World (changes reach a connected bot over the gateway, in call order; `await emu.settle()`):
 - `add_guild(name, channels, bot_permissions=perm.BOT_DEFAULT, everyone_permissions=...)`:
@@ -70,7 +84,8 @@ Faults and the gateway:
   (`hits`); 429s carry `Via` and a JSON body so discord.py retries; status 0 drops the
   connection; after=True applies the request, then answers the fault.
 - `await drop_gateway(code=4000 | None)`, `request_reconnect()` (op 7),
-  `invalidate_session()` (op 9), `wait_until_connected()`, `wait_for_resume(count)`.
+  `invalidate_session()` (op 9), `wait_until_connected()`, `wait_for_resume(count)`,
+  `set_gateway_available(False)` (new connections get HTTP 503), `invalid_requests`.
 
 Enforced like Discord: bot token on REST (401) and IDENTIFY (4004); privileged intents refused
 (4014) unless `DiscordEmulator(allow_privileged_intents=True)`; permissions from roles and
