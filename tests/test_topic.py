@@ -157,3 +157,16 @@ def test_duplicate_names_both_places() -> None:
         TopicError, match=r"'talks' appears twice \(talks.core and negatives.other\)"
     ):
         parse_profile(data, "t")
+
+
+def test_terms_in_other_scripts_match_after_the_same_normalisation() -> None:
+    profile = parse_profile(
+        {
+            "parties": {"ukraine": ["Україн*"], "russia": ["Росія"], "mediators": ["Туреччин*"]},
+            "talks": {"core": {"weight": 3, "terms": ["перемовини", "перемир'я"]}},
+        },
+        "uk.toml",
+    )
+    text = normalise("Україна і Росія: перемовини про перемир’я в Туреччині")
+    found = [t.text for t in profile.find_terms(text)]
+    assert found == ["украін*", "росія", "перемовини", "перемир я", "туреччин*"]
