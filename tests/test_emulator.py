@@ -328,7 +328,7 @@ async def test_reconnect_request_resumes_and_invalid_session_identifies_again(
     await asyncio.wait_for(bot.resumed.wait(), 10)
     assert emu.resumes == 1
     await emu.invalidate_session()
-    await emu.wait_for(lambda: len(emu.identifies) == 2 and emu.hub.is_connected(), 10)
+    await emu.wait_for_identifies(2, timeout=10)
     result = await emu.invoke("ping", running.guild.channel("general"))
     assert result.content == "pong"
 

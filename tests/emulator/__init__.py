@@ -85,6 +85,7 @@ Faults and the gateway:
   connection; after=True applies the request, then answers the fault.
 - `await drop_gateway(code=4000 | None)`, `request_reconnect()` (op 7),
   `invalidate_session()` (op 9), `wait_until_connected()`, `wait_for_resume(count)`,
+  `wait_for_identifies(count)` (e.g. 2 after a restart),
   `set_gateway_available(False)` (new connections get HTTP 503), `invalid_requests`.
 
 Enforced like Discord: bot token on REST (401) and IDENTIFY (4004); privileged intents refused

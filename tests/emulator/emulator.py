@@ -199,6 +199,14 @@ class DiscordEmulator(WorldApi):
         """op 9: `resumable` False makes the client identify afresh."""
         await self.hub.send_op(9, resumable)
 
+    async def wait_for_identifies(self, count: int, timeout: float = 20.0) -> None:
+        """Until `count` IDENTIFYs happened in all and a client is connected (restarts)."""
+        await self.core.wait_for(
+            lambda: len(self.hub.identifies) >= count and self.hub.is_connected(),
+            timeout,
+            f"{count} gateway identify(s)",
+        )
+
     async def wait_for_resume(self, count: int = 1, timeout: float = 20.0) -> None:
         await self.core.wait_for(
             lambda: self.hub.resumes >= count and self.hub.is_connected(),

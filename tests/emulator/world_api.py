@@ -84,7 +84,12 @@ class WorldApi:
         self._announce("CHANNEL_CREATE", channel.to_payload())
         return channel
 
-    def delete_channel(self, channel: Channel) -> None:
+    def channel(self, channel: Channel | int) -> Channel:
+        """The live channel object for an id (or the object itself)."""
+        return self.core.world.channels[channel] if isinstance(channel, int) else channel
+
+    def delete_channel(self, channel: Channel | int) -> None:
+        channel = self.channel(channel)
         world = self.core.world
         world.channels.pop(channel.id, None)
         if channel.guild_id is not None and channel.guild_id in world.guilds:
@@ -125,9 +130,10 @@ class WorldApi:
         self._announce("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role.to_payload()})
 
     def set_channel_permissions(
-        self, channel: Channel, target: Target, *, allow: int = 0, deny: int = 0
+        self, channel: Channel | int, target: Target, *, allow: int = 0, deny: int = 0
     ) -> None:
         """Set (replace) one overwrite on the channel; allow=deny=0 removes it."""
+        channel = self.channel(channel)
         overwrite_id, kind = self._target(channel, target)
         kept = [o for o in channel.overwrites if (o.id, o.type) != (overwrite_id, kind)]
         if allow or deny:
@@ -197,7 +203,7 @@ class WorldApi:
         when the member's client would not offer the command (unless force=True), and
         EmulatorTimeout when the bot does not finish answering within `timeout`."""
         world = self.core.world
-        where = world.channels[channel] if isinstance(channel, int) else channel
+        where = None if channel is None else self.channel(channel)
         invoker = self._invoker(where, member, member_permissions, dm)
         command = find_command(world, name, invoker.channel.guild_id)
         in_guild = invoker.channel.guild_id is not None
