@@ -31,10 +31,10 @@ from tests.emulator.process import BotProcess
 class TinyBot(commands.Bot):
     """Just enough bot to exercise the emulator: a few slash commands and a channel send."""
 
-    def __init__(self) -> None:
+    def __init__(self, intents: discord.Intents | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=discord.Intents.default(),
+            intents=intents or discord.Intents.default(),
             guild_ready_timeout=0.05,
         )
         self.ready = asyncio.Event()
@@ -337,8 +337,7 @@ async def test_privileged_intents_are_refused() -> None:
     async with DiscordEmulator() as emu:
         emu.add_guild()
         with pointed_at(emu):
-            bot = TinyBot()
-            bot._connection._intents = discord.Intents.all()
+            bot = TinyBot(discord.Intents.all())
             with pytest.raises(discord.PrivilegedIntentsRequired):
                 await bot.start(emu.token)
             await bot.close()

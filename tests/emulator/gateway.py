@@ -171,7 +171,7 @@ class GatewayHub:
         if session.ws is not None and not session.ws.closed:
             try:
                 await self._send(session.ws, {"op": 0, "s": session.seq, "t": name, "d": payload})
-            except ConnectionResetError:
+            except (ConnectionResetError, RuntimeError):  # closing under us: replay on resume
                 session.ws = None
 
     async def _send(self, ws: web.WebSocketResponse, frame: JSON) -> None:

@@ -144,6 +144,7 @@ class World:
         self.guild_commands: dict[int, dict[str, JSON]] = {}
         self.dm_channels: dict[int, Channel] = {}
         self.sync_counts: dict[int | None, int] = {}
+        self.dm_users: dict[int, User] = {}
 
     # -- guilds ------------------------------------------------------------------------------
     def add_guild(
@@ -200,6 +201,7 @@ class World:
 
     def dm_channel(self, user: User) -> Channel:
         channel = self.dm_channels.get(user.id)
+        self.dm_users[user.id] = user
         if channel is None:
             channel = Channel(new_snowflake(), "", DM, None, recipient=user)
             self.dm_channels[user.id] = channel
@@ -210,7 +212,7 @@ class World:
         for guild in self.guilds.values():
             if user_id in guild.members:
                 return guild.members[user_id].user
-        return None
+        return self.dm_users.get(user_id)
 
     # -- permissions -------------------------------------------------------------------------
     def guild_permissions(self, guild: Guild, user_id: int) -> int:
