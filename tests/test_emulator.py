@@ -22,6 +22,7 @@ from tests.emulator import (
     CommandNotVisible,
     DiscordEmulator,
     Guild,
+    InvocationError,
     perm,
     pointed_at,
 )
@@ -43,6 +44,7 @@ class TinyBot(commands.Bot):
         self.tree.add_command(post)
         self.tree.add_command(slow)
         self.tree.add_command(counter)
+        self.tree.add_command(echo)
 
     async def setup_hook(self) -> None:
         await self.tree.sync()
@@ -104,6 +106,13 @@ async def counter(interaction: discord.Interaction) -> None:
     await interaction.response.send_message("count 0", view=Counter())
 
 
+@app_commands.command(description="Say it again")
+async def echo(
+    interaction: discord.Interaction, text: str, times: app_commands.Range[int, 1, 3] = 1
+) -> None:
+    await interaction.response.send_message(" ".join([text] * times), ephemeral=True)
+
+
 @dataclass
 class Running:
     emu: DiscordEmulator
@@ -144,7 +153,7 @@ async def running() -> AsyncIterator[Running]:
 async def test_login_sync_and_ready(running: Running) -> None:
     emu, bot = running.emu, running.bot
     names = sorted(c.name for c in emu.commands())
-    assert names == ["counter", "ping", "post", "slow"]
+    assert names == ["counter", "echo", "ping", "post", "slow"]
     assert emu.command("post").default_member_permissions == perm.MANAGE_CHANNELS
     assert emu.identifies[-1].privileged is False
     assert bot.get_guild(running.guild.id) is not None
@@ -462,7 +471,7 @@ async def test_guild_commands_and_definition_validation(running: Running) -> Non
     bot.tree.copy_global_to(guild=discord.Object(guild.id))
     await bot.tree.sync(guild=discord.Object(guild.id))
     synced = await emu.wait_for_commands_synced(guild=guild)
-    assert sorted(c.name for c in synced) == ["counter", "ping", "post", "slow"]
+    assert sorted(c.name for c in synced) == ["counter", "echo", "ping", "post", "slow"]
     result = await emu.invoke("ping", guild.channel("general"))
     assert result.content == "pong"
     assert emu.interactions.pending[result.id].payload["data"]["guild_id"] == str(guild.id)
@@ -471,3 +480,20 @@ async def test_guild_commands_and_definition_validation(running: Running) -> Non
         await bot.http.bulk_upsert_global_commands(emu.application_id, [bad])
     assert error.value.code == 50035
     assert len(emu.violations) == 1 and len(emu.violations[0].problems) == 2
+
+
+async def test_options_are_checked_like_the_discord_client(running: Running) -> None:
+    emu, general = running.emu, running.guild.channel("general")
+    result = await emu.invoke("echo", general, options={"text": "hi", "times": 2})
+    assert result.content == "hi hi"
+    for options in ({"text": "hi", "times": 4}, {"times": 1}, {"text": "hi", "loud": True}):
+        with pytest.raises(InvocationError):
+            await emu.invoke("echo", general, options=options)
+    assert emu.command("echo").option("times")["max_value"] == 3
+
+
+async def test_bot_with_message_intent_gets_its_messages(running: Running) -> None:
+    general = running.bot.get_partial_messageable(running.guild.channel("general").id)
+    sent = await general.send("cached")
+    await running.emu.invoke("ping", running.guild.channel("general"))
+    assert sent.id in [m.id for m in running.bot.cached_messages]

@@ -92,7 +92,22 @@ def _convert(world: World, option: JSON, value: Any, invoker: Invoker, resolved:
     choices = option.get("choices")
     if choices and converted not in [c["value"] for c in choices]:
         raise InvocationError(f"option {name}: {converted!r} is not one of the choices")
+    _check_range(option, converted)
     return converted
+
+
+def _check_range(option: JSON, value: Any) -> None:
+    """min/max_value for numbers and min/max_length for strings, as the client enforces."""
+    name = option["name"]
+    measured = len(value) if isinstance(value, str) else value
+    low_key, high_key = (
+        ("min_length", "max_length") if isinstance(value, str) else ("min_value", "max_value")
+    )
+    low, high = option.get(low_key), option.get(high_key)
+    if isinstance(value, bool) or (low is None and high is None):
+        return
+    if (low is not None and measured < low) or (high is not None and measured > high):
+        raise InvocationError(f"option {name}: {value!r} outside {low}..{high}")
 
 
 def _resolve_mentionable(

@@ -22,6 +22,8 @@ from tests.emulator.validation import is_empty_message, message_problems
 
 Reply = tuple[int, Any]
 NONCE_WINDOW = timedelta(minutes=5)
+GUILD_MESSAGES = 1 << 9
+DIRECT_MESSAGES = 1 << 12
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
@@ -116,7 +118,18 @@ async def create_message(core: Core, call: Call) -> Reply:
     )
     core.world.store_message(message)
     core.stats.messages_created += 1
-    return 200, message.to_payload()
+    payload = message.to_payload()
+    await announce_message(core, "MESSAGE_CREATE", channel, payload)
+    return 200, payload
+
+
+async def announce_message(core: Core, event: str, channel: Channel, payload: JSON) -> None:
+    """MESSAGE_CREATE/UPDATE reach the bot only with the GUILD_MESSAGES (or DM) intent."""
+    hub = core.hub
+    session = None if hub is None else hub.current
+    intent = GUILD_MESSAGES if channel.guild_id is not None else DIRECT_MESSAGES
+    if hub is not None and session is not None and session.intents & intent:
+        await hub.dispatch(event, payload)
 
 
 def message_for(core: Core, call: Call, channel: Channel) -> StoredMessage:
@@ -153,7 +166,9 @@ async def edit_message(core: Core, call: Call) -> Reply:
     message.edit(body)
     message.mentions = resolve_mentions(core.world, channel, {**body, "content": message.content})
     core.stats.edits += 1
-    return 200, message.to_payload()
+    payload = message.to_payload()
+    await announce_message(core, "MESSAGE_UPDATE", channel, payload)
+    return 200, payload
 
 
 async def delete_message(core: Core, call: Call) -> Reply:
