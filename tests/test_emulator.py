@@ -156,6 +156,7 @@ async def test_login_sync_and_ready(running: Running) -> None:
     assert names == ["counter", "echo", "ping", "post", "slow"]
     assert emu.command("post").default_member_permissions == perm.MANAGE_CHANNELS
     assert emu.identifies[-1].privileged is False
+    assert emu.token not in repr(emu.requests) + repr(emu.identifies)
     assert bot.get_guild(running.guild.id) is not None
     me = bot.get_guild(running.guild.id).me  # type: ignore[union-attr]
     assert me.guild_permissions.embed_links

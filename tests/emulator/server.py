@@ -132,46 +132,39 @@ class RestServer:
         self.core, self.router = core, router
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        core = self.core
-        received = core.elapsed()
+        received = self.core.elapsed()
         path = request.path[len(PREFIX) :] if request.path.startswith(PREFIX) else request.path
-        method = request.method
-        status, code, fault_hit = 500, None, False
-        body: Any = None
+        matched = self.router.match(request.method, path)
+        status, code, fault_hit, body = 500, None, False, None
         try:
             body = await read_body(request)
-            matched = self.router.match(method, path)
             response, status, code, fault_hit = await self._answer(
-                request, method, path, body, matched
+                request, request.method, path, body, matched
             )
             return response
         except json.JSONDecodeError:
             status, code = 400, 50109
-            return json_response(
-                400, {"message": "The request body contains invalid JSON.", "code": 50109}
-            )
+            invalid = {"message": "The request body contains invalid JSON.", "code": 50109}
+            return json_response(400, invalid)
         finally:
-            route = None if not (m := self.router.match(method, path)) else m[0].template
-            core.requests.append(
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            headers.pop("authorization", None)  # the token is never recorded
+            self.core.requests.append(
                 RecordedRequest(
-                    method,
+                    request.method,
                     path,
-                    route,
+                    None if matched is None else matched[0].template,
                     dict(request.query),
                     body,
-                    {
-                        k.lower(): v
-                        for k, v in request.headers.items()
-                        if k.lower() != "authorization"
-                    },
+                    headers,
                     received,
-                    core.elapsed(),
+                    self.core.elapsed(),
                     status,
                     code,
                     fault_hit,
                 )
             )
-            core.notify()
+            self.core.notify()
 
     async def _answer(
         self,
