@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -54,7 +54,6 @@ class Call:
     query: dict[str, str]
     body: Any
     headers: dict[str, str]
-    extra_headers: dict[str, str] = field(default_factory=dict)
 
     def id(self, name: str) -> int:
         try:
@@ -192,23 +191,17 @@ class RestServer:
                 return limited, 429, 0, False
         if matched is None:
             return json_response(404, {"message": "404: Not Found", "code": 0}), 404, 0, False
-        route, params = matched
-        call = Call(method, path, params, dict(request.query), body, dict(request.headers))
+        call = Call(method, path, matched[1], dict(request.query), body, dict(request.headers))
         try:
-            status, payload = await route.handler(core, call)
+            status, payload = await matched[0].handler(core, call)
         except ApiError as error:
             if error.problems:
                 core.violations.append(Violation(method, path, error.problems))
-            return (
-                json_response(error.status, error.body(), headers),
-                error.status,
-                error.code,
-                False,
-            )
-        if fault is not None and fault.status is not None:
+            response = json_response(error.status, error.body(), headers)
+            return response, error.status, error.code, False
+        if fault is not None and fault.status is not None:  # after=True: applied, then failed
             response, status, code = await _fault_response(request, fault)
             return response, status, code, True
-        headers.update(call.extra_headers)
         return json_response(status, payload, headers), status, None, False
 
     def _rate_limit(
