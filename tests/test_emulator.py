@@ -313,6 +313,7 @@ async def test_dropped_gateway_resumes_and_replays_missed_events(
     emu.set_channel_permissions(general, "bot", deny=perm.SEND_MESSAGES)
     await asyncio.wait_for(bot.resumed.wait(), 10)
     assert emu.resumes == 1 and len(emu.identifies) == 1
+    assert emu.hub.connection_paths == ["/gateway", "/gateway/resume"]
     cached = bot.get_channel(general.id)
     assert isinstance(cached, discord.TextChannel)
     assert not cached.permissions_for(cached.guild.me).send_messages
@@ -390,6 +391,10 @@ async def test_allowed_mentions_decide_who_is_pinged(running: Running) -> None:
     assert not emu.message(quiet.id).mentions.any
     assert emu.message(loud.id).mentions.roles == (role.id,)
     assert not emu.message(loud.id).mentions.everyone
+    both: dict[str, object] = {"parse": ["roles"], "roles": [str(role.id)]}
+    with pytest.raises(discord.HTTPException) as error:
+        await running.bot.http.send_message(general.id, params=_params("x", both))
+    assert error.value.code == 50035
 
 
 def test_launcher_needs_the_emulator_urls() -> None:
@@ -498,3 +503,8 @@ async def test_bot_with_message_intent_gets_its_messages(running: Running) -> No
     sent = await general.send("cached")
     await running.emu.invoke("ping", running.guild.channel("general"))
     assert sent.id in [m.id for m in running.bot.cached_messages]
+
+
+def _params(content: str, allowed_mentions: dict[str, object]) -> discord.http.MultipartParameters:
+    payload = {"content": content, "allowed_mentions": allowed_mentions}
+    return discord.http.MultipartParameters(payload=payload, multipart=None, files=None)

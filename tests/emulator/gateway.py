@@ -56,6 +56,7 @@ class GatewayHub:
         self.resumes = 0
         self.heartbeats = 0
         self.connections = 0
+        self.connection_paths: list[str] = []
         self.heartbeat_interval_ms = 41_250
         self.allow_privileged_intents = False
         self.available = True
@@ -74,6 +75,7 @@ class GatewayHub:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
         self.connections += 1
+        self.connection_paths.append(request.path)
         self._sockets[ws] = request
         try:
             await self._send(

@@ -128,6 +128,25 @@ def message_problems(body: JSON, *, require_something: bool = True) -> list[str]
     nonce = body.get("nonce")
     if isinstance(nonce, str) and len(nonce) > NONCE_MAX:
         problems.append(f"nonce longer than {NONCE_MAX}")
+    problems.extend(_allowed_mentions_problems(body.get("allowed_mentions")))
+    return problems
+
+
+def _allowed_mentions_problems(allowed: JSON | None) -> list[str]:
+    """Discord refuses a type both parsed and listed, and lists over 100 ids."""
+    if allowed is None:
+        return []
+    parse = set(allowed.get("parse") or [])
+    problems = []
+    for kind in ("users", "roles"):
+        listed = allowed.get(kind) or []
+        if listed and kind in parse:
+            problems.append(f"allowed_mentions: {kind} both parsed and listed")
+        if len(listed) > 100:
+            problems.append(f"allowed_mentions.{kind} more than 100")
+    unknown = parse - {"users", "roles", "everyone"}
+    if unknown:
+        problems.append(f"allowed_mentions.parse has unknown {sorted(unknown)}")
     return problems
 
 
