@@ -508,3 +508,24 @@ async def test_bot_with_message_intent_gets_its_messages(running: Running) -> No
 def _params(content: str, allowed_mentions: dict[str, object]) -> discord.http.MultipartParameters:
     payload = {"content": content, "allowed_mentions": allowed_mentions}
     return discord.http.MultipartParameters(payload=payload, multipart=None, files=None)
+
+
+async def test_members_intent_when_allowed_gets_member_chunks() -> None:
+    async with DiscordEmulator(allow_privileged_intents=True) as emu:
+        guild = emu.add_guild()
+        emu.add_member(guild, "alice", permissions=perm.MANAGE_CHANNELS)
+        intents = discord.Intents.default()
+        intents.members = True
+        with pointed_at(emu):
+            bot = TinyBot(intents)
+            task = asyncio.create_task(bot.start(emu.token))
+            await asyncio.wait_for(bot.ready.wait(), 20)
+            cached = bot.get_guild(guild.id)
+            assert cached is not None and cached.chunked
+            assert sorted(m.name for m in cached.members if not m.bot) == [
+                "alice",
+                "owner",
+                "tester-1",
+            ]
+            await bot.close()
+            await task
