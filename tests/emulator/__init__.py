@@ -45,14 +45,16 @@ World (changes reach a connected bot over the gateway, in call order; `await emu
   everyone_allow/everyone_deny, overwrites)`; at most 500 per guild, as on Discord.
   The guild has @everyone, the bot's managed role, the owner and a default member.
 - `add_channel`, `delete_channel`, `add_role(guild, name, permissions, mentionable=True)`,
-  `add_member(guild, name, permissions=...)`, `set_bot_permissions(guild, bits)`,
+  `add_member(guild, name, permissions=..., roles=...)`, `member_with(guild, permissions)`,
+  `set_bot_permissions(guild, bits)`, `remove_guild(guild)`, `bot_permissions_in(channel)`,
   `set_channel_permissions(channel, "bot"|"everyone"|role|member, allow=, deny=)`,
-  `remove_guild(guild)`, `bot_permissions_in(channel)`.
+  `channel(id)`. Channel arguments take a `Channel` or its id.
 
 Users:
 - `await invoke(name, channel=None, options={...}, member=None, member_permissions=None,
   subcommand=None, dm=False, force=False, timeout=10)` builds INTERACTION_CREATE from the
-  synced definition (types checked, channels/roles/users resolved), dispatches it and waits
+  synced definition (types, choices, ranges checked; channels/roles/users resolved; guild
+  commands before global ones), dispatches it and waits
   until the bot answered (a message, or a deferral plus its follow-up/@original edit).
   Raises `CommandNotVisible` if `default_member_permissions`/contexts hide the command from
   that member (force=True sends it anyway), `InvocationError` for options a client would
@@ -88,14 +90,28 @@ Faults and the gateway:
   `wait_for_identifies(count)` (e.g. 2 after a restart),
   `set_gateway_available(False)` (new connections get HTTP 503), `invalid_requests`.
 
+`member_permissions` gives the invoker a role granting them (announced to the bot, so
+`channel.permissions_for(interaction.user)` agrees); without it the invoker is the guild's
+default member (only @everyone).
+
 Enforced like Discord: bot token on REST (401) and IDENTIFY (4004); privileged intents refused
 (4014) unless `DiscordEmulator(allow_privileged_intents=True)`; permissions from roles and
 overwrites (403 50001/50013, Embed Links for embeds), unknown channel 404 10003, unknown
-message 10008, crosspost only in announcement channels; message and command limits (400
-50035); nonce dedupe with `enforce_nonce`; 50 requests in any sliding second (interaction
-endpoints exempt) and 5 messages per 5 s per channel, with X-RateLimit-* headers that match
-(`DiscordEmulator(rate_limits=False)` switches enforcement off); interaction callback within
-3 s (404 10062) and only once (400 40060), follow-ups for 15 minutes.
+message 10008, crosspost only in announcement channels (own message: Send Messages; once:
+400 40033); message, allowed_mentions and command definition limits (400 50035); nonce dedupe
+for 5 minutes with `enforce_nonce`; 50 requests in any sliding second (interaction endpoints
+exempt) and per channel 5 messages (and 5 edits) per 5 s and 10 crossposts per hour, with
+X-RateLimit-* headers that match (`DiscordEmulator(rate_limits=False)` switches enforcement
+off; `rate_limits.route_buckets` and `global_per_second` can be changed); interaction
+callback within 3 s (`callback_deadline_seconds`; 404 10062) and only once (400 40060),
+follow-ups for 15 minutes. MESSAGE_CREATE/UPDATE of the bot's own messages are dispatched
+only to a bot with the GUILD_MESSAGES (DMs: DIRECT_MESSAGES) intent.
+
+Not emulated: attachments (multipart bodies are accepted, files ignored), threads, voice,
+reactions, pins, webhooks other than interaction tokens, autocomplete and modal-submit
+interactions, role hierarchy, slowmode, gateway compression and its send rate limit,
+sharding, presence. An embed in a channel without Embed Links is refused with 403 50013 even
+with content (reported behaviour, unverified on live Discord).
 """
 
 from tests.emulator import permissions as perm
