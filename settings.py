@@ -48,7 +48,7 @@ class Settings:
     edit_interval_seconds: int = 300
     catchup_threshold: int = 3
     major_importance: float = 0.75
-    send_rate_per_second: float = 45.0
+    send_rate_per_second: float = 48.0
 
     @property
     def has_token(self) -> bool:

@@ -31,7 +31,7 @@ from storage.developments import get_development
 
 log = logging.getLogger(__name__)
 
-CONCURRENCY = 16
+CONCURRENCY = 32
 TICK_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 600.0
 PAUSE_CODES = {10003: "unknown channel", 50001: "missing access", 50013: "missing permissions"}
@@ -174,7 +174,6 @@ class Drainer:
         return sub
 
     async def _post(self, row: Delivery, development: Development) -> None:
-        await self.pacer.before_message(row.channel_id)
         async with self._slots:
             sub = None if self._stopping else self._usable_subscription(row)
             if sub is None:
@@ -184,6 +183,7 @@ class Drainer:
             )
             channel = self.bot.get_partial_messageable(row.channel_id)
             deliveries.mark_attempt(self.db, [row.id])
+            await self.pacer.before_message(row.channel_id)
             try:
                 message = await channel.send(
                     content=post.content,

@@ -184,6 +184,9 @@ def settings_environment(settings: Settings) -> dict[str, str]:
         "TALKWATCH_EDIT_INTERVAL_SECONDS": str(settings.edit_interval_seconds),
         "TALKWATCH_CATCHUP_THRESHOLD": str(settings.catchup_threshold),
         "TALKWATCH_LOG_LEVEL": "INFO",
+        "TALKWATCH_SEND_RATE_PER_SECOND": str(settings.send_rate_per_second),
+        "TALKWATCH_MAJOR_IMPORTANCE": str(settings.major_importance),
+        "TALKWATCH_TIMEZONE": settings.timezone,
     }
     return env
 
