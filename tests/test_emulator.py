@@ -298,8 +298,10 @@ async def test_global_limit_gives_global_429_that_discord_py_waits_out(running: 
     channels = [emu.add_channel(guild, f"c{i}") for i in range(4)]
     await emu.settle()
     sends = (bot.get_partial_messageable(c.id).send("x") for c in channels)
+    started = emu.elapsed()
     await asyncio.gather(*sends)
     assert emu.rate_limits.counts["global"] > 0
+    assert emu.peak_requests_per_second(since=started) == 3
     assert all(len(emu.posts(c)) == 1 for c in channels)
 
 

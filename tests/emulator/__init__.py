@@ -74,6 +74,8 @@ What Discord received:
 - `requests` / `requests_to("POST", "/channels/{channel_id}/messages")`: every REST request with
   path, route template, json, headers (no Authorization), status, code, times.
 - `violations`: bodies Discord would reject (limits, 50035); assert it stays empty.
+- `peak_requests_per_second(since=0.0)`: the most globally-limited requests in any sliding
+  second; `elapsed()` is the clock of request times.
 - `rate_limits` (`enabled`, `counts`, `total_429s`, `global_per_second`), `stats`
   (messages_created, nonce_dedupes, edits, crossposts), `identifies` (intents), `resumes`.
 - `commands(guild=None)`, `command(name)`: synced definitions (`default_member_permissions`,

@@ -22,6 +22,7 @@ from tests.emulator.state import World
 from tests.emulator.world_api import WorldApi
 
 T = TypeVar("T")
+_EXEMPT = ("/interactions/", "/webhooks/")
 
 
 class DiscordEmulator(WorldApi):
@@ -114,6 +115,27 @@ class DiscordEmulator(WorldApi):
     def requests_to(self, method: str, route: str) -> list[RecordedRequest]:
         """Requests for one route template, e.g. ("POST", "/channels/{channel_id}/messages")."""
         return [r for r in self.core.requests if r.method == method and r.route == route]
+
+    def elapsed(self) -> float:
+        """Seconds since the emulator started (the clock of `RecordedRequest` times)."""
+        return self.core.elapsed()
+
+    def peak_requests_per_second(self, since: float = 0.0) -> int:
+        """Most requests counted by the global limit in any sliding second (for benches)."""
+        counted = [
+            r.received_at
+            for r in self.core.requests
+            if r.status not in (401, 429)
+            and r.route
+            and not r.route.startswith(_EXEMPT)
+            and r.received_at >= since
+        ]
+        peak, start = 0, 0
+        for end, moment in enumerate(counted):
+            while counted[start] <= moment - 1.0:
+                start += 1
+            peak = max(peak, end - start + 1)
+        return peak
 
     @property
     def invalid_requests(self) -> int:
