@@ -24,6 +24,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import IO, Any
+from uuid import uuid4
 
 from news.entries import RawEntry, normalise_entry
 from news.errors import TopicError
@@ -35,7 +36,7 @@ from storage.schema import StorageError, open_database
 from storage.store import SqliteStore
 
 EXIT_ERROR = 2
-BATCH_LINES = 256
+BATCH_LINES = 1000
 FEED_PREFIX = "triage:"
 _FIELDS = ("title", "text", "outlet", "url", "published")
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
@@ -122,6 +123,7 @@ class TriageRun:
         self.out = out
         self.feeds: dict[str, int] = {}
         self.last_reported_at: datetime | None = None
+        self.duplicates = 0
 
     async def judge_batch(self, lines: list[Line]) -> None:
         now = datetime.now(UTC)
@@ -136,13 +138,26 @@ class TriageRun:
         self.out.flush()
 
     def _store(self, lines: list[Line], now: datetime) -> list[Story | None]:
+        """Store the lines as stories (one call per outlet), returned in the lines' order."""
+        pairs = [(line, self._feed_id(line.outlet), to_entry(line, now)) for line in lines]
+        by_feed: dict[int, list[Entry]] = {}
+        for _, feed_id, entry in pairs:
+            if entry is not None:
+                by_feed.setdefault(feed_id, []).append(entry)
+        recorded: dict[tuple[int, str], Story] = {}
+        for feed_id, entries in by_feed.items():
+            new = self.store.record_entries(
+                feed_id, _FETCHED, entries, now, _FAR_FUTURE, _NO_BASELINE
+            )
+            recorded.update(((feed_id, story.entry_id), story) for story in new)
         stories: list[Story | None] = []
-        for line in lines:
-            entry = to_entry(line, now)
+        for _, feed_id, entry in pairs:
             if entry is None:
                 stories.append(None)
                 continue
-            story = self._record(self._feed_id(line.outlet), entry, now)
+            story = recorded.get((feed_id, entry.entry_id)) or self._record_again(
+                feed_id, entry, now
+            )
             if story.published_at is not None:
                 self.last_reported_at = story.published_at
             elif self.last_reported_at is not None:
@@ -150,12 +165,11 @@ class TriageRun:
             stories.append(story)
         return stories
 
-    def _record(self, feed_id: int, entry: Entry, now: datetime) -> Story:
-        """Store one entry; a duplicate URL or id is stored again without its URL."""
-        new = self.store.record_entries(feed_id, _FETCHED, [entry], now, _FAR_FUTURE, _NO_BASELINE)
-        if new:
-            return new[0]
-        again = replace(entry, entry_id=f"{entry.entry_id}#{now.timestamp()}:{id(entry)}", url="")
+    def _record_again(self, feed_id: int, entry: Entry, now: datetime) -> Story:
+        """Store a duplicate (its URL or id is already stored) under a new id, without its URL,
+        so that it is judged like any other line."""
+        self.duplicates += 1
+        again = replace(entry, entry_id=f"{entry.entry_id}#dup-{uuid4().hex[:12]}", url="")
         new = self.store.record_entries(feed_id, _FETCHED, [again], now, _FAR_FUTURE, _NO_BASELINE)
         return replace(new[0], url=entry.url)
 

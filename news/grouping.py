@@ -23,8 +23,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import lru_cache
 
 from news.records import KINDS, Kind
 
@@ -183,6 +185,7 @@ _ACTORS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     if word in _SYNONYMS:
         return _SYNONYMS[word]
@@ -213,8 +216,14 @@ def _number(raw: str) -> str:
 
 
 def content_tokens(text: str) -> frozenset[str]:
-    """The distinct normalised content tokens of a text (synonyms folded, stop words dropped)."""
-    return frozenset(_tokens(text))
+    """The distinct content tokens of a text, synonyms folded and stop words dropped (a quick
+    version of the features' tokens: dates are not joined into one token)."""
+    found = set()
+    for raw in _TOKEN.findall(text.lower()):
+        token = _number(raw) if raw[0].isdigit() else _stem(raw)
+        if token not in _STOP and len(token) > 1:
+            found.add(token)
+    return frozenset(found)
 
 
 def _tokens(text: str) -> list[str]:
@@ -231,22 +240,26 @@ def _tokens(text: str) -> list[str]:
     return found
 
 
-GENERIC_WEIGHT = [0.3]
+@lru_cache(maxsize=65536)
+def _class_weight(token: str) -> float:
+    """The weight of a token by its class alone (0 when its class does not decide)."""
+    if token[0].isdigit():
+        return 1.5 if len(token) != 4 else 0.8
+    if token in _GENERIC:
+        return 0.3
+    if token in _ACTORS:
+        return 0.5
+    return 0.0
 
 
 def token_weight(token: str, names: frozenset[str] = frozenset()) -> float:
     """The built-in weight: numbers and names count most, the topic's everyday words least."""
-    if token[0].isdigit():
-        return 1.5 if len(token) != 4 else 0.8
-    if token in _GENERIC:
-        return GENERIC_WEIGHT[0]
-    if token in _ACTORS:
-        return 0.5
+    weight = _class_weight(token)
+    if weight:
+        return weight
     if token in names:
         return 1.4
-    if len(token) <= 3:
-        return 0.7
-    return 1.0
+    return 0.7 if len(token) <= 3 else 1.0
 
 
 _NAME = re.compile(r"(?<![.!?\u201c\"]\s)(?<!^)\b[A-Z][a-z\u00e0-\u024f]+(?:-[A-Z][a-z]+)?")
@@ -274,6 +287,17 @@ def _actor(title: str) -> str:
     return ""
 
 
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*")
+
+
+def _body_tokens(body: str) -> list[str]:
+    """The names and numbers of a body, one token per mention (dates and clock times dropped)."""
+    found = [_stem(match.lower()) for match in _NAME.findall(body)]
+    plain = _DATES.sub(" ", _CLOCK.sub(" ", body.lower()))
+    found += [_number(raw) for raw in _NUMBER.findall(plain)]
+    return [token for token in found if token not in _STOP]
+
+
 def _names(text: str) -> frozenset[str]:
     """Tokens written capitalised inside sentences: names of people, places, bodies."""
     return frozenset(_stem(match.lower()) for match in _NAME.findall(text))
@@ -283,7 +307,7 @@ def story_features(
     title: str, lead: str, kind: Kind, params: GroupingParams = GroupingParams(), body: str = ""
 ) -> Features:
     """The features of one story from its title, the start of its text and its body's names."""
-    names = _names(lead) | _names(body)
+    names = _names(body or lead)
     weights: dict[str, float] = {}
     for part, factor in (
         (title, params.title_weight),
@@ -292,10 +316,9 @@ def story_features(
         for token in _tokens(part):
             weights[token] = weights.get(token, 0.0) + factor * token_weight(token, names)
     if params.body_weight:
-        for token in _tokens(body):
-            if token in names or token[0].isdigit():
-                weight = params.body_weight * token_weight(token, names)
-                weights[token] = weights.get(token, 0.0) + weight
+        for token in _body_tokens(body):
+            weight = params.body_weight * token_weight(token, names)
+            weights[token] = weights.get(token, 0.0) + weight
     tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
     heads = frozenset(_tokens(title)) or frozenset(_tokens(lead)[:12])
@@ -367,6 +390,12 @@ class Profile:
     members: tuple[Features, ...]
     centroid: Features
     count: int
+    keys: tuple[str, ...] = ()
+    """The centroid's rare tokens (`index_tokens`), which the index files it under."""
+
+
+def _profile(members: tuple[Features, ...], centroid: Features, count: int) -> Profile:
+    return Profile(members, centroid, count, tuple(index_tokens(centroid)))
 
 
 def similarity(
@@ -411,7 +440,7 @@ def _make(
 
 
 def new_profile(features: Features) -> Profile:
-    return Profile((features,), features, 1)
+    return _profile((features,), features, 1)
 
 
 def add_member(profile: Profile, features: Features) -> Profile:
@@ -423,7 +452,7 @@ def add_member(profile: Profile, features: Features) -> Profile:
         summed[token] = round(summed.get(token, 0.0) + weight, 3)
     top = sorted(summed.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TOKENS]
     head = profile.centroid
-    return Profile(kept, _make(dict(top), head.kind, head.actor), profile.count + 1)
+    return _profile(kept, _make(dict(top), head.kind, head.actor), profile.count + 1)
 
 
 def _encode_features(features: Features) -> dict[str, object]:
@@ -456,6 +485,7 @@ def _decode_features(raw: object) -> Features:
     return _make(tokens, kind, str(raw.get("a", "")), title)
 
 
+@lru_cache(maxsize=8192)
 def decode_signature(signature: str) -> Profile | None:
     """The profile stored in a signature; None for an empty, old or damaged one."""
     try:
@@ -464,71 +494,102 @@ def decode_signature(signature: str) -> Profile | None:
             return None
         members = tuple(_decode_features(raw) for raw in data["m"])
         centroid = _decode_features(data["c"])
-        return Profile(members, centroid, int(data["n"])) if members else None
+        return _profile(members, centroid, int(data["n"])) if members else None
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
 def gap_hours(at: datetime, first_seen_at: datetime, updated_at: datetime) -> float:
     """Hours between `at` and the development's span [first seen, updated]; 0 inside it."""
-    if at < first_seen_at:
-        return (first_seen_at - at) / timedelta(hours=1)
-    if at > updated_at:
-        return (at - updated_at) / timedelta(hours=1)
+    return _gap(_hours(at), _hours(first_seen_at), _hours(updated_at))
+
+
+def _hours(at: datetime) -> float:
+    return at.timestamp() / 3600.0
+
+
+def _gap(at: float, first: float, updated: float) -> float:
+    if at < first:
+        return first - at
+    if at > updated:
+        return at - updated
     return 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
     profile: Profile
-    first_seen_at: datetime
-    updated_at: datetime
+    first: float
+    updated: float
+    keys: tuple[tuple[str, int], ...]
 
 
 class DevelopmentIndex:
-    """Recent developments, findable by their rare tokens. Built afresh for each batch."""
+    """Recent developments, findable by their rare tokens. Built afresh for each batch.
+
+    Postings are kept per (token, time bucket of one window), so a story only meets the
+    developments of its own and the neighbouring buckets.
+    """
 
     def __init__(self, window_hours: float, params: GroupingParams = GroupingParams()) -> None:
         self.window_hours = window_hours
         self.params = params
         self._entries: dict[str, _Entry] = {}
-        self._postings: dict[str, set[str]] = {}
+        self._postings: dict[tuple[str, int], set[str]] = {}
+
+    def _bucket(self, hours: float) -> int:
+        return math.floor(hours / self.window_hours)
 
     def add(
         self, development_id: str, profile: Profile, first_seen_at: datetime, updated_at: datetime
     ) -> None:
-        self._entries[development_id] = _Entry(profile, first_seen_at, updated_at)
-        for token in profile.centroid.tokens:
-            self._postings.setdefault(token, set()).add(development_id)
-
-    def _in_window(self, development_id: str, at: datetime) -> bool:
-        entry = self._entries[development_id]
-        return gap_hours(at, entry.first_seen_at, entry.updated_at) <= self.window_hours
-
-    def rarity(self, story: Features, at: datetime) -> dict[str, float]:
-        """Each story token's weight by how few developments of its window mention it."""
-        idf: dict[str, float] = {}
-        for token in story.tokens:
-            posting = self._postings.get(token, ())
-            count = sum(1 for dev in posting if self._in_window(dev, at))
-            idf[token] = 1.0 / (1.0 + count) ** self.params.rarity
-        return idf
+        """Add a development, or replace it with its new state."""
+        old = self._entries.get(development_id)
+        for key in old.keys if old else ():
+            self._postings[key].discard(development_id)
+        first, updated = _hours(first_seen_at), _hours(updated_at)
+        buckets = range(self._bucket(first), self._bucket(updated) + 1)
+        keys = tuple((token, b) for token in profile.keys for b in buckets)
+        self._entries[development_id] = _Entry(profile, first, updated, keys)
+        for key in keys:
+            self._postings.setdefault(key, set()).add(development_id)
 
     def profile(self, development_id: str) -> Profile | None:
         entry = self._entries.get(development_id)
         return entry.profile if entry else None
 
+    def _window(self, story: Features, at: float) -> dict[str, float]:
+        """Developments in the window sharing a rare token with the story: id -> gap in hours."""
+        gaps: dict[str, float] = {}
+        bucket = self._bucket(at)
+        for token in index_tokens(story):
+            for near in (bucket - 1, bucket, bucket + 1):
+                for development_id in self._postings.get((token, near), ()):
+                    if development_id not in gaps:
+                        entry = self._entries[development_id]
+                        gaps[development_id] = _gap(at, entry.first, entry.updated)
+        return {dev: gap for dev, gap in gaps.items() if gap <= self.window_hours}
+
+    def _rarity(self, story: Features, live: Iterable[str]) -> dict[str, float]:
+        """Each story token's weight by how few of these developments mention it."""
+        counts = dict.fromkeys(story.tokens, 0)
+        for development_id in live:
+            centroid = self._entries[development_id].profile.centroid.tokens
+            for token in counts:
+                if token in centroid:
+                    counts[token] += 1
+        power = self.params.rarity
+        return {token: 1.0 / (1.0 + count) ** power for token, count in counts.items()}
+
     def best_match(self, story: Features, at: datetime) -> tuple[str | None, float]:
         """The most similar development above the threshold (or None) and its similarity."""
-        candidates: set[str] = set()
-        for token in index_tokens(story):
-            candidates |= self._postings.get(token, set())
-        idf = self.rarity(story, at) if self.params.rarity and candidates else None
+        live = self._window(story, _hours(at))
+        idf = self._rarity(story, live) if self.params.rarity and live else None
         best_id, best = None, 0.0
-        for development_id in sorted(candidates):
-            entry = self._entries[development_id]
-            gap = gap_hours(at, entry.first_seen_at, entry.updated_at)
-            score = similarity(story, entry.profile, gap, self.window_hours, self.params, idf)
+        for development_id in sorted(live):
+            profile = self._entries[development_id].profile
+            gap = live[development_id]
+            score = similarity(story, profile, gap, self.window_hours, self.params, idf)
             if score > best:
                 best_id, best = development_id, score
         if best >= self.params.threshold:

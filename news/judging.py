@@ -38,14 +38,21 @@ from news.kinds import classify_kind, score_importance
 from news.records import Development, FetchedBody, FetchOutcome, Source, Story, Verdict
 from news.relevance import assess
 from news.store import Judgement, Store
-from news.summary import clean_text, count_sentences, split_sentences, summarise
+from news.summary import (
+    clean_text,
+    count_sentences,
+    split_sentences,
+    summarise_sentences,
+    topic_tokens,
+)
 from news.text import fold_whitespace, html_to_text
 from news.topic import TopicProfile, load_profile
 from settings import Settings
 
 log = logging.getLogger(__name__)
 
-_LEAD_SOURCE_CHARS = 1500
+_READ_CHARS = 20_000
+"""Only this much of an article is read (summaries choose among its first sentences)."""
 
 
 class PageSource(Protocol):
@@ -80,6 +87,7 @@ class _Read:
 
     title: str
     text: str
+    sentences: list[str]
     lead: str
     features: Features
 
@@ -93,7 +101,7 @@ def topic_terms(profile: TopicProfile) -> frozenset[str]:
     for prefix, term in profile.prefixes:
         if term.category == "talks" and " " not in prefix and len(prefix) > 3:
             words.add(prefix)
-    return frozenset(words)
+    return topic_tokens(words)
 
 
 def development_id(story: Story) -> str:
@@ -158,7 +166,10 @@ class Judge:
             return [Judgement(s.id, v, None, False) for s, v in zip(stories, verdicts, strict=True)]
         window = timedelta(hours=self.config.window_hours)
         since = min(now, *(story.reported_at for story in relevant)) - window
-        known = {dev.id: dev for dev in store.recent_developments(since)}
+        until = max(story.reported_at for story in relevant) + window
+        known = {
+            dev.id: dev for dev in store.recent_developments(since) if dev.first_seen_at <= until
+        }
         index = DevelopmentIndex(self.config.window_hours, self.config.grouping)
         for dev in known.values():
             profile = decode_signature(dev.signature)
@@ -196,22 +207,20 @@ class Judge:
         return judgements
 
     def _summarise(self, read: _Read) -> str:
-        return summarise(
-            read.title, read.text, limit=self.config.summary_chars, topic_terms=self.topic
+        return summarise_sentences(
+            read.title, read.sentences, limit=self.config.summary_chars, topic=self.topic
         )
 
     def _read(self, story: Story, article_text: str | None) -> _Read:
         title = clean_title(story.title, story.outlet)
         text = article_text or story.text
-        lead_sentences = split_sentences(clean_text(text[:_LEAD_SOURCE_CHARS]))[
-            : self.config.grouping.lead_sentences
-        ]
-        lead = " ".join(lead_sentences)
+        sentences = split_sentences(clean_text(text[:_READ_CHARS])) if text else []
+        lead = " ".join(sentences[: self.config.grouping.lead_sentences])
         kind = classify_kind(title, lead)
         params = self.config.grouping
         body = text[: params.body_chars] if params.body_weight else ""
         features = story_features(title, lead, kind, params, body)
-        return _Read(title, text, lead, features)
+        return _Read(title, text, sentences, lead, features)
 
     def _start(self, story: Story, read: _Read, profile: Profile) -> Development:
         summary = self._summarise(read)
@@ -235,7 +244,7 @@ class Judge:
             dev.importance, score_importance(dev.kind, dev.headline, read.lead, outlets)
         )
         summary = dev.summary
-        if summary == dev.headline and count_sentences(read.text) >= 1:
+        if summary.rstrip(".") == dev.headline.rstrip(".") and read.sentences:
             summary = self._summarise(read)
         return replace(
             dev,

@@ -75,8 +75,9 @@ _DETAIL = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _CANDIDATES = 8
+_READ_SENTENCES = 24
 _MAX_SENTENCES = 3
-_HEAD_WEIGHT = 1.5
+_HEAD_WEIGHT = 6.0
 _ENDINGS = '.!?…"”’»)'
 _STOP = frozenset(
     str.split(
@@ -126,19 +127,24 @@ def count_sentences(text: str) -> int:
     return sum(1 for s in sentences if s[-1] in '.!?"”’»)' and len(s.split()) >= 4)
 
 
-def _content_words(text: str) -> set[str]:
-    return {word for word in _WORD.findall(text.lower()) if word not in _STOP and len(word) > 2}
+def topic_tokens(terms: Iterable[str]) -> frozenset[str]:
+    """The topic's words in the form sentences are compared in."""
+    return content_tokens(" ".join(terms))
 
 
-def _score(index: int, sentence: str, title_words: frozenset[str], topic: frozenset[str]) -> float:
-    words = _content_words(sentence)
-    tokens = content_tokens(sentence)
+def _score(
+    index: int,
+    sentence: str,
+    tokens: frozenset[str],
+    title_words: frozenset[str],
+    topic: frozenset[str],
+) -> float:
     score = 1.5 / (1.0 + index * 0.5)
     shared = len(tokens & title_words)
     if title_words:
         score += 4.0 * shared / len(title_words)
     score += 1.0 * sum(1 for token in tokens & title_words if token[0].isdigit())
-    on_topic = min(len(words & topic), 3)
+    on_topic = min(len(tokens & topic), 3)
     score += on_topic * 0.5
     if _DIGIT.search(sentence):
         score += 1.0
@@ -150,19 +156,26 @@ def _score(index: int, sentence: str, title_words: frozenset[str], topic: frozen
         score -= 1.0
     if sentence.endswith("?"):
         score -= 1.5
-    if len(sentence) < 40 or len(words) < 4:
+    if len(sentence) < 40 or len(tokens) < 4:
         score -= 1.5
     return score
 
 
 def summarise(title: str, text: str, *, limit: int = 280, topic_terms: Iterable[str] = ()) -> str:
     """At most `limit` characters of whole sentences from `text` (see the module's rule)."""
-    title = fold_whitespace(html_to_text(title)) if _HTML_HINT.search(title) else title.strip()
-    title = fold_whitespace(title)
+    title = fold_whitespace(html_to_text(title)) if _HTML_HINT.search(title) else title
     sentences = split_sentences(clean_text(text)) if text else []
-    topic = frozenset(term.lower() for term in topic_terms)
+    topic = topic_tokens(topic_terms)
+    return summarise_sentences(fold_whitespace(title), sentences, limit=limit, topic=topic)
+
+
+def summarise_sentences(
+    title: str, sentences: list[str], *, limit: int, topic: frozenset[str]
+) -> str:
+    """`summarise` on a plain one-line title and already split sentences; `topic` made by
+    `topic_tokens`."""
     title_words = content_tokens(title)
-    chosen = _choose(sentences, title_words, topic, frozenset(_content_words(title)) | topic, limit)
+    chosen = _choose(sentences, title_words, topic, title_words | topic, limit)
     if chosen:
         return " ".join(sentences[i] for i in sorted(chosen))
     if title and len(title) < limit and title[-1] not in _ENDINGS:
@@ -184,10 +197,13 @@ def _choose(
     Only the eight best sentences are considered; the best one must be on the topic or the
     title; the others must share at least a word with them.
     """
-    scored = [
-        (_score(i, sentence, title_words, topic), i)
-        for i, sentence in enumerate(sentences)
+    tokens = {
+        i: content_tokens(sentence)
+        for i, sentence in enumerate(sentences[:_READ_SENTENCES])
         if len(sentence) <= limit and sentence[-1] in _ENDINGS
+    }
+    scored = [
+        (_score(i, sentences[i], found, title_words, topic), i) for i, found in tokens.items()
     ]
     top = sorted(scored, key=lambda item: (-item[0], item[1]))[:_CANDIDATES]
     best: tuple[float, tuple[int, ...]] = (float("-inf"), ())
@@ -196,10 +212,7 @@ def _choose(
         others = [
             (score, i)
             for score, i in top
-            if i != head
-            and score > 0
-            and len(sentences[i]) < room
-            and _content_words(sentences[i]) & on_topic
+            if i != head and score > 0 and len(sentences[i]) < room and tokens[i] & on_topic
         ]
         for size in range(_MAX_SENTENCES):
             for group in combinations(others, size):
