@@ -135,7 +135,7 @@ async def running_bot(emu: DiscordEmulator) -> AsyncIterator[TinyBot]:
 
 @pytest.fixture
 async def running() -> AsyncIterator[Running]:
-    async with DiscordEmulator(callback_deadline_seconds=0.2) as emu:
+    async with DiscordEmulator() as emu:
         guild = emu.add_guild(
             "Test",
             [
@@ -191,6 +191,7 @@ async def test_member_without_permission_does_not_see_command(running: Running) 
 
 
 async def test_late_callback_is_refused_and_recorded(running: Running) -> None:
+    running.emu.callback_deadline_seconds = 0.2  # /slow answers after 0.3 s
     result = await running.emu.invoke("slow", running.guild.channel("general"))
     assert result.response_type is None
     assert result.errors == ("callback after 0.2 s (404 10062)",)

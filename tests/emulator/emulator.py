@@ -116,20 +116,29 @@ class DiscordEmulator(WorldApi):
         """Requests for one route template, e.g. ("POST", "/channels/{channel_id}/messages")."""
         return [r for r in self.core.requests if r.method == method and r.route == route]
 
+    @property
+    def callback_deadline_seconds(self) -> float | None:
+        """Discord's 3 s for the first interaction answer (None: no deadline)."""
+        return self.core.callback_deadline_seconds
+
+    @callback_deadline_seconds.setter
+    def callback_deadline_seconds(self, seconds: float | None) -> None:
+        self.core.callback_deadline_seconds = seconds
+
     def elapsed(self) -> float:
         """Seconds since the emulator started (the clock of `RecordedRequest` times)."""
         return self.core.elapsed()
 
     def peak_requests_per_second(self, since: float = 0.0) -> int:
         """Most requests counted by the global limit in any sliding second (for benches)."""
-        counted = [
+        counted = sorted(
             r.received_at
             for r in self.core.requests
             if r.status not in (401, 429)
             and r.route
             and not r.route.startswith(_EXEMPT)
             and r.received_at >= since
-        ]
+        )
         peak, start = 0, 0
         for end, moment in enumerate(counted):
             while counted[start] <= moment - 1.0:

@@ -8,10 +8,10 @@ a client that follows the headers never gets a 429 from it.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import hashlib
 import math
-from collections import deque
 from dataclasses import dataclass, field
 
 #: (limit, window seconds) per (method, route template); anything else gets DEFAULT_BUCKET.
@@ -60,17 +60,17 @@ class RateLimits:
         default_factory=lambda: dict(ROUTE_BUCKETS)
     )
     counts: dict[str, int] = field(default_factory=lambda: {"global": 0, "route": 0})
-    _recent: deque[float] = field(default_factory=deque)
+    _recent: list[float] = field(default_factory=list)
     _windows: dict[str, _Window] = field(default_factory=dict)
 
     def take_global(self, now: float) -> float | None:
         """Count one request; None when allowed, else the seconds until one is allowed."""
         while self._recent and self._recent[0] <= now - 1.0:
-            self._recent.popleft()
+            self._recent.pop(0)
         if self.enabled and len(self._recent) >= self.global_per_second:
             self.counts["global"] += 1
             return ceil_ms(self._recent[0] + 1.0 - now)
-        self._recent.append(now)
+        bisect.insort(self._recent, now)  # concurrent requests may be counted out of order
         return None
 
     def take_route(self, method: str, template: str, major: str, now: float) -> BucketState:

@@ -131,14 +131,15 @@ class RestServer:
         self.core, self.router = core, router
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        received = self.core.elapsed()
+        arrived = self.core.now()  # one clock for the record and the rate limits
+        received = arrived - self.core.started_at
         path = request.path[len(PREFIX) :] if request.path.startswith(PREFIX) else request.path
         matched = self.router.match(request.method, path)
         status, code, fault_hit, body = 500, None, False, None
         try:
             body = await read_body(request)
             response, status, code, fault_hit = await self._answer(
-                request, request.method, path, body, matched
+                request, request.method, path, body, matched, arrived
             )
             return response
         except json.JSONDecodeError:
@@ -172,6 +173,7 @@ class RestServer:
         path: str,
         body: Any,
         matched: tuple[Route, dict[str, str]] | None,
+        arrived: float,
     ) -> tuple[web.StreamResponse, int, int | None, bool]:
         core = self.core
         auth = request.headers.get("Authorization", "")
@@ -186,7 +188,7 @@ class RestServer:
             return response, status, code, True
         headers: dict[str, str] = {}
         if matched is not None and not matched[0].exempt:
-            limited = self._rate_limit(method, matched, headers)
+            limited = self._rate_limit(method, matched, headers, arrived)
             if limited is not None:
                 return limited, 429, 0, False
         if matched is None:
@@ -205,10 +207,13 @@ class RestServer:
         return json_response(status, payload, headers), status, None, False
 
     def _rate_limit(
-        self, method: str, matched: tuple[Route, dict[str, str]], headers: dict[str, str]
+        self,
+        method: str,
+        matched: tuple[Route, dict[str, str]],
+        headers: dict[str, str],
+        now: float,
     ) -> web.Response | None:
         core = self.core
-        now = core.now()
         retry = core.limits.take_global(now)
         if retry is not None:
             return _too_many(retry, is_global=True)
