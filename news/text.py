@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit
 
 from lxml import etree
 
@@ -153,6 +153,10 @@ def canonical_url(url: str, base: str | None = None) -> str:
     raw = _URL_JUNK.sub("", url or "")
     if not raw:
         return ""
+    simple = _SIMPLE_URL.fullmatch(raw)
+    if simple is not None:
+        scheme, host, path, query = simple.groups()
+        return _join_url(scheme, host, path or "/", _strip_tracking(query or ""))
     try:
         if base:
             raw = urljoin(_URL_JUNK.sub("", base), raw)
@@ -167,15 +171,27 @@ def canonical_url(url: str, base: str | None = None) -> str:
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
-    query = _strip_tracking(parts.query)
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    return _join_url(scheme, netloc, parts.path or "/", _strip_tracking(parts.query))
+
+
+_SIMPLE_URL = re.compile(
+    r"(https?)://([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(/[^?#]*)?(?:\?([^#]*))?(?:#.*)?",
+    re.DOTALL,
+)
+"""An absolute URL already in canonical form but for its query and fragment (the common case)."""
+
+
+def _join_url(scheme: str, netloc: str, path: str, query: str) -> str:
+    return f"{scheme}://{netloc}{path}?{query}" if query else f"{scheme}://{netloc}{path}"
 
 
 def _strip_tracking(query: str) -> str:
+    """The query without tracking parameters; the others keep their order and spelling."""
     if not query:
         return ""
-    pairs = parse_qsl(query, keep_blank_values=True)
-    kept = [(name, value) for name, value in pairs if not is_tracking_param(name)]
-    if len(kept) == len(pairs):
-        return query
-    return urlencode(kept)
+    kept = [
+        pair
+        for pair in query.split("&")
+        if pair and not is_tracking_param(unquote_plus(pair.split("=", 1)[0]))
+    ]
+    return "&".join(kept)
