@@ -271,6 +271,8 @@ async def test_edit_and_crosspost(running: Running) -> None:
     with pytest.raises(discord.HTTPException) as error:
         await plain.publish()
     assert error.value.code == 50024
+    await plain.delete()
+    assert emu.message(plain.id).deleted and emu.posts(guild.channel("general")) == []
 
 
 async def test_429_is_retried_by_discord_py(running: Running) -> None:
@@ -532,3 +534,23 @@ async def test_members_intent_when_allowed_gets_member_chunks() -> None:
             ]
             await bot.close()
             await task
+
+
+async def test_interaction_webhook_messages_can_be_read_edited_and_deleted(
+    running: Running,
+) -> None:
+    emu, general = running.emu, running.guild.channel("general")
+    result = await emu.invoke("counter", general)
+    assert result.message is not None
+    token = emu.interactions.pending[result.id].token
+    hook = discord.Webhook.partial(emu.application_id, token, client=running.bot)
+    fetched = await hook.fetch_message(result.message.id)
+    assert fetched.content == "count 0"
+    await hook.edit_message(result.message.id, content="edited")
+    assert emu.interaction_result(result.id).content == "edited"
+    await hook.delete_message(result.message.id)
+    assert emu.messages(general) == []
+    with pytest.raises(discord.NotFound):
+        await discord.Webhook.partial(emu.application_id, "bad", client=running.bot).fetch_message(
+            1
+        )

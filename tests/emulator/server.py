@@ -101,9 +101,12 @@ class Router:
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> web.Response:
+    """Discord's JSON answer: exactly `application/json` (discord.py parses nothing else);
+    a 204 has no body and no content type."""
+    if status == 204:
+        return web.Response(status=204, headers=headers)
     merged = {"Content-Type": "application/json", **(headers or {})}
-    raw = None if status == 204 else json.dumps(body).encode()
-    return web.Response(status=status, body=raw, headers=merged)
+    return web.Response(status=status, body=json.dumps(body).encode(), headers=merged)
 
 
 async def read_body(request: web.Request) -> Any:
