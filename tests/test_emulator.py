@@ -554,3 +554,27 @@ async def test_interaction_webhook_messages_can_be_read_edited_and_deleted(
         await discord.Webhook.partial(emu.application_id, "bad", client=running.bot).fetch_message(
             1
         )
+
+
+async def test_read_routes_give_discord_py_what_it_parses(running: Running) -> None:
+    emu, bot, guild = running.emu, running.bot, running.guild
+    fetched = await bot.fetch_guild(guild.id)
+    assert fetched.name == "Test"
+    assert {r.name for r in await fetched.fetch_roles()} >= {"@everyone", "talkwatch"}
+    member = await fetched.fetch_member(guild.default_member_id)
+    assert member.name == "tester-1"
+    user = await bot.fetch_user(guild.default_member_id)
+    dm = await user.create_dm()
+    await dm.send("hello")
+    assert [m.content for m in emu.posts(dm.id)] == ["hello"]
+    channel = await bot.fetch_channel(guild.channel("general").id)
+    assert isinstance(channel, discord.TextChannel)
+    sent = await channel.send("one")
+    assert (await channel.fetch_message(sent.id)).content == "one"
+    assert [m.id async for m in channel.history(limit=5)] == [sent.id]
+    commands_ = await bot.tree.fetch_commands()
+    ping_ = next(c for c in commands_ if c.name == "ping")
+    await ping_.edit(description="Answer privately, quickly")
+    assert emu.command("ping").description == "Answer privately, quickly"
+    await ping_.delete()
+    assert "ping" not in [c.name for c in emu.commands()]
