@@ -15,12 +15,16 @@ With --json the last line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import random
 import sqlite3
 import sys
 import tempfile
 import textwrap
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import Measured, ServedFeeds, run_measured, talkwatch_command  # noqa: E402
+from news.parse import parse_feed  # noqa: E402
 
 TALKS = [
     "Ukraine offers Russia new round of peace talks next week",
@@ -224,15 +229,62 @@ def report_line(label: str, runs: list[Measured], stories: int | None = None) ->
     return f"{label:12} {wall:7.2f} s  {count}  {rate}  peak PSS {pss:6.1f} MB"
 
 
+def parse_in_pool(executor: Executor, feeds: dict[str, tuple[bytes, str]], now: datetime) -> None:
+    async def gather() -> None:
+        loop = asyncio.get_running_loop()
+        jobs = [
+            loop.run_in_executor(executor, parse_feed, body, {"content-type": kind}, path, now)
+            for path, (body, kind) in feeds.items()
+        ]
+        await asyncio.gather(*jobs)
+
+    asyncio.run(gather())
+
+
+def compare_parse_modes(feeds: dict[str, tuple[bytes, str]], now: datetime, rounds: int) -> None:
+    """Time parse_feed over every feed: inline, one thread, the default thread pool, 2 processes
+    (pool start-up and pickling included); medians of `rounds`."""
+    modes: dict[str, Callable[[], None]] = {
+        "inline": lambda: _inline(feeds, now),
+        "1 thread": lambda: _with_pool(ThreadPoolExecutor(1), feeds, now),
+        "thread pool": lambda: _with_pool(ThreadPoolExecutor(), feeds, now),
+        "2 processes": lambda: _with_pool(ProcessPoolExecutor(2), feeds, now),
+    }
+    timings: dict[str, list[float]] = {name: [] for name in modes}
+    for _ in range(rounds):
+        for name, run in modes.items():
+            started = time.perf_counter()
+            run()
+            timings[name].append(time.perf_counter() - started)
+    for name, values in timings.items():
+        print(f"parse {len(feeds)} feeds, {name:12} {median(values):6.3f} s")
+
+
+def _inline(feeds: dict[str, tuple[bytes, str]], now: datetime) -> None:
+    for path, (body, kind) in feeds.items():
+        parse_feed(body, {"content-type": kind}, path, now)
+
+
+def _with_pool(executor: Executor, feeds: dict[str, tuple[bytes, str]], now: datetime) -> None:
+    with executor:
+        parse_in_pool(executor, feeds, now)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; medians reported")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
+    parser.add_argument(
+        "--parse-modes", action="store_true", help="only compare where parse_feed runs"
+    )
     args = parser.parse_args(argv)
     now = datetime.now(UTC)
     feeds = build_feeds(args.feeds, args.items, now)
+    if args.parse_modes:
+        compare_parse_modes(feeds, now, max(args.repeat, 3))
+        return 0
     size_mb = sum(len(body) for body, _ in feeds.values()) / 1e6
     print(f"serving {args.feeds} feeds x {args.items} items ({size_mb:.1f} MB) on loopback")
     with tempfile.TemporaryDirectory() as tmp, ServedFeeds(feeds) as served:
