@@ -39,11 +39,11 @@ CENTROID_TOKENS = 80
 class GroupingParams:
     """The tuned knobs (see the module docstring for what each does)."""
 
-    threshold: float = 0.11
+    threshold: float = 0.12
     title_weight: float = 1.6
     lead_weight: float = 1.0
     kind_penalty: float = 0.6
-    actor_penalty: float = 0.7
+    actor_penalty: float = 0.85
     number_penalty: float = 0.5
     decay: float = 0.8
     lead_chars: int = 700
@@ -90,7 +90,8 @@ _STOP = _words(
     latest week day days time times year years today tonight yesterday tomorrow monday tuesday
     wednesday thursday friday saturday sunday morning evening night late early first last next
     two three four five six seven eight nine ten news update live video watch breaking exclusive
-    mr mrs ms dr s t it's ap reuters afp bloomberg vladimir volodymyr donald steve sergei sergey
+    mr mrs ms dr s t it's ap reuters afp bloomberg adding added add also vladimir volodymyr
+    donald steve sergei sergey
     dmitry dmitri marco recep tayyip andriy andrii rustem emmanuel keir friedrich yury yuri
     kirill vladimirovich jd j d alexander oleksandr andrei andrey january february march april
     june july august september october november december jan feb mar apr jun jul aug sep oct nov
@@ -343,15 +344,29 @@ def index_tokens(features: Features) -> list[str]:
 
 
 def cosine(a: Features, b: Features, idf: dict[str, float] | None = None) -> float:
-    """Weighted cosine; with `idf`, each shared token counts by its rarity among recent news."""
+    """Weighted cosine. With `idf` (a rarity factor for each of `a`'s tokens), both vectors are
+    reweighted by it, so tokens every nearby development shares count little."""
     if not a.norm or not b.norm:
         return 0.0
-    small, large = (a.tokens, b.tokens) if len(a.tokens) <= len(b.tokens) else (b.tokens, a.tokens)
     if idf is None:
+        small, large = (
+            (a.tokens, b.tokens) if len(a.tokens) <= len(b.tokens) else (b.tokens, a.tokens)
+        )
         dot = sum(w * large[t] for t, w in small.items() if t in large)
-    else:
-        dot = sum(w * large[t] * idf.get(t, 1.0) for t, w in small.items() if t in large)
-    return dot / (a.norm * b.norm)
+        return dot / (a.norm * b.norm)
+    dot = 0.0
+    a_square = b_square = 0.0
+    for token, weight in a.tokens.items():
+        factor = idf.get(token, 1.0) ** 2
+        a_square += weight * weight * factor
+        other = b.tokens.get(token)
+        if other is not None:
+            dot += weight * other * factor
+            b_square += other * other * (factor - 1.0)
+    b_square += b.norm * b.norm
+    if a_square <= 0.0 or b_square <= 0.0:
+        return 0.0
+    return dot / math.sqrt(a_square * b_square)
 
 
 def contained(title: frozenset[str], weights: dict[str, float], other: dict[str, float]) -> float:
@@ -374,12 +389,27 @@ _NEAR_KINDS = frozenset(
 )
 
 
+_SPEECH_KINDS = frozenset(("proposal", "statement", "rejection"))
+_OPPOSED_KINDS = frozenset(
+    frozenset(pair.split("-"))
+    for pair in _words(
+        "proposal-statement proposal-rejection agreement-exchange meeting-exchange "
+        "proposal-exchange"
+    )
+)
+
+
 def kind_factor(a: Kind, b: Kind, penalty: float) -> float:
-    """1 for the same kind, a mild penalty for kinds outlets mix up, the full one otherwise."""
+    """1 for the same kind, a mild penalty for kinds outlets mix up, the full one otherwise,
+    and its square for the pairs the editorial rule keeps apart (an offer and the answer to
+    it, an exchange agreed and the exchange carried out)."""
     if a == b:
         return 1.0
-    if frozenset((a, b)) in _NEAR_KINDS:
+    pair = frozenset((a, b))
+    if pair in _NEAR_KINDS:
         return (1.0 + penalty) / 2
+    if pair in _OPPOSED_KINDS:
+        return penalty * penalty
     return penalty
 
 
@@ -422,7 +452,9 @@ def similarity(
     head = profile.members[0]
     best *= kind_factor(story.kind, head.kind, params.kind_penalty)
     if story.actor and head.actor and story.actor != head.actor:
-        best *= params.actor_penalty
+        # who made an offer or a statement matters most: Kyiv's offer is not Moscow's answer
+        speech = story.kind in _SPEECH_KINDS and head.kind in _SPEECH_KINDS
+        best *= params.actor_penalty ** (2 if speech else 1)
     known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
         best *= params.number_penalty

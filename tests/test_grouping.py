@@ -1,0 +1,129 @@
+"""news.grouping: same development whatever the wording; a different fact is a new one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from news.grouping import (
+    DevelopmentIndex,
+    Features,
+    GroupingParams,
+    add_member,
+    content_tokens,
+    decode_signature,
+    encode_signature,
+    new_profile,
+    story_features,
+)
+from news.kinds import classify_kind
+
+T0 = datetime(2025, 5, 16, 12, 0, tzinfo=UTC)
+WINDOW_HOURS = 48.0
+
+
+def features(title: str, lead: str = "", body: str = "") -> Features:
+    return story_features(title, lead, classify_kind(title, lead), GroupingParams(), body or lead)
+
+
+def index_with(*reports: tuple[str, str, Features, datetime]) -> DevelopmentIndex:
+    index = DevelopmentIndex(WINDOW_HOURS)
+    for dev_id, _, found, at in reports:
+        profile = index.profile(dev_id)
+        profile = add_member(profile, found) if profile else new_profile(found)
+        index.add(dev_id, profile, at, at)
+    return index
+
+
+ISTANBUL = features(
+    "Russia and Ukraine agree to swap 1,000 prisoners each at Istanbul talks",
+    "Russian and Ukrainian delegations agreed on Friday in Istanbul to exchange 1,000 prisoners "
+    "of war each, Turkish Foreign Minister Hakan Fidan said.",
+)
+
+
+def test_the_same_event_in_another_outlets_words_joins() -> None:
+    index = index_with(("d-talks", "", ISTANBUL, T0))
+    other_wording = features(
+        "Kyiv and Moscow to trade 1000 POWs apiece after first direct talks in Turkey",
+        "Ukraine and Russia will each hand over a thousand captured soldiers, the outcome of "
+        "Friday's meeting at the Dolmabahce Palace in Istanbul, Ukraine's Rustem Umerov said.",
+    )
+    match, score = index.best_match(other_wording, T0 + timedelta(hours=3))
+    assert match == "d-talks", score
+
+
+def test_an_offer_and_the_answer_to_it_are_two_developments() -> None:
+    offer = features(
+        "Ukraine proposes talks with Russia next week",
+        "Ukraine proposed on Monday to hold a new round of talks with Russia next week in "
+        "Istanbul, President Volodymyr Zelenskyy said.",
+    )
+    answer = features(
+        "Kremlin says it is studying Kyiv's offer",
+        "The Kremlin is studying Ukraine's proposal for new talks in Istanbul, spokesman Dmitry "
+        "Peskov said on Tuesday, adding that no decision had been made.",
+    )
+    index = index_with(("d-offer", "", offer, T0))
+    match, _ = index.best_match(answer, T0 + timedelta(hours=20))
+    assert match is None
+
+
+def test_an_agreed_exchange_and_the_exchange_carried_out_are_two_developments() -> None:
+    done = features(
+        "Russia and Ukraine swap 390 prisoners each in first stage of exchange",
+        "Ukraine and Russia each released 390 people on Friday in the first stage of the "
+        "exchange, Ukraine's coordination headquarters said.",
+    )
+    index = index_with(("d-talks", "", ISTANBUL, T0))
+    match, _ = index.best_match(done, T0 + timedelta(hours=6))
+    assert match is None
+
+
+def test_the_two_days_of_one_round_are_one_development() -> None:
+    day_one = features(
+        "US, Russian delegations open talks in Riyadh on Black Sea ceasefire",
+        "American and Russian negotiators began talks in Riyadh on Monday on a maritime "
+        "ceasefire in the Black Sea, Grigory Karasin said.",
+    )
+    day_two = features(
+        "Riyadh talks on Black Sea ceasefire continue for second day",
+        "The US and Russian teams resumed their talks in Riyadh on Tuesday on the Black Sea "
+        "ceasefire, Karasin told reporters.",
+    )
+    index = index_with(("d-riyadh", "", day_one, T0))
+    match, _ = index.best_match(day_two, T0 + timedelta(hours=22))
+    assert match == "d-riyadh"
+
+
+def test_nothing_joins_a_development_outside_the_window() -> None:
+    index = index_with(("d-talks", "", ISTANBUL, T0))
+    assert index.best_match(ISTANBUL, T0 + timedelta(hours=WINDOW_HOURS + 1))[0] is None
+    assert index.best_match(ISTANBUL, T0 - timedelta(hours=WINDOW_HOURS + 1))[0] is None
+    assert index.best_match(ISTANBUL, T0 + timedelta(hours=WINDOW_HOURS - 1))[0] == "d-talks"
+
+
+def test_unrelated_stories_never_meet_through_everyday_words() -> None:
+    index = index_with(("d-talks", "", ISTANBUL, T0))
+    vague = features("Ukraine Russia talks peace war", "Ukraine. Russia. Talks. Peace.")
+    assert index.best_match(vague, T0)[0] is None
+
+
+def test_the_signature_round_trips_exactly() -> None:
+    profile = new_profile(ISTANBUL)
+    for n in range(6):
+        profile = add_member(profile, features(f"Istanbul talks report number {n}", "Talks."))
+    decoded = decode_signature(encode_signature(profile))
+    assert decoded == profile
+    assert len(profile.members) == 4  # the first two and the latest two
+    assert profile.count == 7
+
+
+def test_damaged_or_old_signatures_are_ignored() -> None:
+    for signature in ("", "{", "[]", '{"v": 1, "m": []}', '{"v": 2, "m": [1], "c": {}, "n": 1}'):
+        assert decode_signature(signature) is None
+
+
+def test_synonyms_and_datelines_fold_into_the_same_tokens() -> None:
+    assert content_tokens("Kyiv's truce offer") == content_tokens("Ukraine ceasefire proposal")
+    assert content_tokens("Kremlin negotiations") == content_tokens("Moscow talks")
+    assert "1000" in content_tokens("swap of 1,000 prisoners")

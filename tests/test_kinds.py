@@ -1,0 +1,68 @@
+"""news.kinds: the development kind of a story and its importance."""
+
+from __future__ import annotations
+
+import pytest
+
+from news.kinds import classify_kind, score_importance
+from news.records import KINDS, Kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Ukraine proposes talks next week", "proposal"),
+        ("Putin offers direct talks with Ukraine in Istanbul", "proposal"),
+        ("Putin declares Easter truce from Saturday evening", "proposal"),
+        ("U.S. presents Ukraine with 28-point peace plan", "proposal"),
+        ("Kremlin says it is studying Kyiv's offer", "statement"),
+        ("Zelensky says peace is possible this year", "statement"),
+        ("Kremlin rejects Kyiv's ceasefire proposal", "rejection"),
+        ("EU peace plan 'does not suit us', Kremlin aide says", "rejection"),
+        ("Delegations meet in Istanbul for second round of talks", "meeting"),
+        ("Second day of talks in Riyadh ends without statement", "meeting"),
+        ("US envoy Witkoff arrives in Moscow", "meeting"),
+        ("Russia, Ukraine agree to swap 1,000 prisoners each", "agreement"),
+        ("Putin agrees to 30-day pause on strikes on energy sites", "agreement"),
+        ("Black Sea grain deal extended for 60 days", "other"),
+        ("Russia and Ukraine swap 390 prisoners each", "exchange"),
+        ("Bodies of 909 soldiers returned to Ukraine", "exchange"),
+        ("150 Ukrainians return home in first exchange of the year", "exchange"),
+        ("Seven Ukrainian children returned from Russia with Qatar's mediation", "other"),
+        ("Twenty-six countries pledge 'reassurance force' for Ukraine", "other"),
+        ("Medinsky to head Russian delegation at Istanbul talks", "other"),
+        ("Weather in Kyiv: sunny", "other"),
+    ],
+)
+def test_kind_of_each_headline(title: str, kind: Kind) -> None:
+    assert classify_kind(title, "") == kind
+
+
+def test_the_lead_decides_when_the_title_has_no_verb() -> None:
+    lead = "Russia rejected the proposal on Monday, the Kremlin said. Talks are frozen."
+    assert classify_kind("Moscow and the 30-day truce", lead) == "rejection"
+
+
+def test_an_offer_and_the_answer_to_it_are_different_kinds() -> None:
+    offer = classify_kind("Ukraine proposes talks next week", "")
+    answer = classify_kind("Kremlin says it is studying Kyiv's offer", "")
+    assert offer != answer
+
+
+def test_an_agreed_exchange_and_the_exchange_carried_out_are_different_kinds() -> None:
+    agreed = classify_kind("Russia and Ukraine agree to exchange 1,000 prisoners", "")
+    done = classify_kind("Russia and Ukraine carry out first stage of prisoner exchange", "")
+    assert (agreed, done) == ("agreement", "exchange")
+
+
+def test_importance_is_a_fraction_and_grows_with_outlets_leaders_and_agreements() -> None:
+    base = score_importance("statement", "Officials comment on talks", "", 1)
+    more_outlets = score_importance("statement", "Officials comment on talks", "", 4)
+    leaders = score_importance("statement", "Putin and Zelensky comment on talks", "", 1)
+    truce = score_importance("agreement", "Parties sign ceasefire agreement", "", 1)
+    assert 0.0 <= base < more_outlets <= 1.0
+    assert base < leaders
+    assert base < truce
+    for kind in KINDS:
+        top = score_importance(kind, "Putin and Zelensky sign peace deal and ceasefire", "", 50)
+        assert 0.0 <= top <= 1.0
