@@ -35,10 +35,19 @@ class TokenFilter(logging.Filter):
         return True
 
 
-def install_token_filter(token: str) -> None:
+def prepare_logging(token: str) -> None:
+    """Timestamps on every line (the bot runs for days), and the token filter."""
     token_filter = TokenFilter(token)
+    formatter = logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(token_filter)
+        handler.setFormatter(formatter)
+    logging.getLogger("discord.client").addFilter(_not_voice)
+
+
+def _not_voice(record: logging.LogRecord) -> bool:
+    """discord.py warns at every start that voice support is not installed; we need none."""
+    return "voice will NOT be supported" not in record.getMessage()
 
 
 def fail(message: str) -> int:
@@ -52,7 +61,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
             "DISCORD_TOKEN is not set: create a bot at https://discord.com/developers/applications"
             " and put its token in DISCORD_TOKEN (or discord_token in talkwatch.toml)"
         )
-    install_token_filter(settings.discord_token)
+    prepare_logging(settings.discord_token)
     try:
         return asyncio.run(run_bot(settings, settings.discord_token))
     except KeyboardInterrupt:

@@ -76,6 +76,7 @@ class Drainer:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
+        self._sending: set[asyncio.Task[Any]] = set()
         self.away_until: datetime | None = None
         self.sent = 0
 
@@ -90,12 +91,27 @@ class Drainer:
     def wake(self) -> None:
         self._wake.set()
 
+    def _mark_sending(self, delivery_ids: list[int]) -> None:
+        """From here on the send may reach Discord: count the attempt (a restart then knows the
+        rows may be in flight), and let a shutdown wait for this task."""
+        deliveries.mark_attempt(self.db, delivery_ids)
+        task = asyncio.current_task()
+        if task is not None:
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
     async def stop(self, grace_seconds: float = 8.0) -> None:
-        """Start no new sends; let in-flight ones finish (or leave their rows pending)."""
+        """Start no new sends: tasks still waiting for their turn are cancelled (their rows stay
+        pending); sends already on their way get `grace_seconds` to finish."""
         self._stopping = True
         self._wake.set()
-        if self._inflight:
-            await asyncio.wait(set(self._inflight), timeout=grace_seconds)
+        for task in self._inflight - self._sending:
+            task.cancel()
+        waiting = set(self._inflight)
+        if self._task is not None and self._task in self._sending:
+            waiting.add(self._task)  # a digest on its way
+        if waiting:
+            await asyncio.wait(waiting, timeout=grace_seconds)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -182,8 +198,8 @@ class Drainer:
                 development, self.bot_name, sub.role_id, self.settings.major_importance
             )
             channel = self.bot.get_partial_messageable(row.channel_id)
-            deliveries.mark_attempt(self.db, [row.id])
             await self.pacer.before_message(row.channel_id)
+            self._mark_sending([row.id])
             try:
                 message = await channel.send(
                     content=post.content,
@@ -209,7 +225,7 @@ class Drainer:
         embed = render_digest(developments, title, self.bot_name, self.services.now_fn())
         await self.pacer.before_message(sub.channel_id)
         ids = [row.id for row in rows]
-        deliveries.mark_attempt(self.db, ids)
+        self._mark_sending(ids)
         try:
             message = await self.bot.get_partial_messageable(sub.channel_id).send(
                 content=digest_content(len(developments), title),

@@ -187,3 +187,17 @@ def _button(components: tuple[dict[str, Any], ...], label: str) -> str:
             if component.get("label") == label:
                 return str(component["custom_id"])
     raise AssertionError(f"no {label} button in {components}")
+
+
+async def test_unexpected_error_gets_a_reference(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    guild = emu.add_guild("Peace desk", channels=("general",))
+    settings = bot_settings(tmp_path, emu, feeds, FEEDS)
+    async with running_bot(emu, settings) as bot:
+        assert bot.services is not None
+        bot.services.db.conn.close()  # the database goes away under the bot
+        result = await emu.invoke("latest", guild.channel("general"))
+        assert "Something went wrong" in result.content and result.flags & 64
+        reference = result.content.split("reference ")[1].split(")")[0]
+        assert any(reference in record.getMessage() for record in caplog.records)

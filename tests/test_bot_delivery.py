@@ -19,6 +19,7 @@ from storage.deliveries import count_deliveries
 from storage.developments import latest_developments
 from tests.botharness import EVENTS, bot_settings, poll_until, rss, running_bot
 from tests.emulator.emulator import DiscordEmulator
+from tests.emulator.models import Channel, Member
 from tests.emulator.state import ChannelSpec
 from tests.feedserver import FeedServer
 
@@ -146,7 +147,14 @@ async def test_announcement_channel_posts_are_published(
         feeds.set_feed("/kyiv.xml", rss([EVENTS[0]]))
         (post,) = await emu.wait_for_posts(channel, 1)
         await emu.wait_for(lambda: emu.message(post.id).crossposted, 10)
-    assert_clean(emu)
+        emu.inject_fault("POST", "/channels/*/crosspost", 403, code=50013)
+        feeds.set_feed("/wire.xml", rss([EVENTS[1]]))
+        _, second = await emu.wait_for_posts(channel, 2)
+        owner = guild.members[guild.owner_id]
+        status = await poll_status(emu, channel, owner, "cannot publish")
+        assert "active" in status, "a failed publish is reported, not fatal"
+        assert not emu.message(second.id).crossposted
+    assert emu.violations == []
 
 
 async def test_deleted_channel_pauses_and_server_errors_retry(
@@ -177,3 +185,15 @@ async def test_deleted_channel_pauses_and_server_errors_retry(
 def _paused_reason(db: Database, channel_id: int) -> str | None:
     sub = subscriptions.get_subscription(db, channel_id)
     return sub.paused_reason if sub and not sub.is_active else None
+
+
+async def poll_status(emu: DiscordEmulator, channel: Channel, member: Member, text: str) -> str:
+    """/status until its answer contains `text`."""
+    shown = ""
+    for _ in range(40):
+        result = await emu.invoke("status", channel, member=member)
+        shown = result.message.text if result.message else ""
+        if text in shown:
+            return shown
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"/status never showed {text!r}: {shown}")
