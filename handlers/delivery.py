@@ -22,6 +22,7 @@ from discord.ext import commands
 
 from handlers import digests
 from handlers.context import Services, missing_permissions, services_of
+from handlers.failures import Failure, backoff, classify
 from handlers.pacing import CHANNEL_WINDOW_SECONDS, Pacer
 from handlers.render import digest_content, render_digest, render_post
 from news.records import Development
@@ -33,35 +34,6 @@ log = logging.getLogger(__name__)
 
 CONCURRENCY = 32
 TICK_SECONDS = 1.0
-MAX_BACKOFF_SECONDS = 600.0
-PAUSE_CODES = {10003: "unknown channel", 50001: "missing access", 50013: "missing permissions"}
-
-
-class Failure(Exception):
-    """A send failed: `pause` the subscription, `retry` later, or `fail` the row for good."""
-
-    def __init__(self, action: str, reason: str) -> None:
-        super().__init__(reason)
-        self.action = action
-        self.reason = reason
-
-
-def classify(exc: Exception) -> Failure:
-    """Map a discord.py or network error to what the drainer does about it."""
-    if isinstance(exc, discord.Forbidden | discord.NotFound):
-        what = PAUSE_CODES.get(exc.code, f"HTTP {exc.status}")
-        return Failure("pause", f"Discord refused: {what} (code {exc.code})")
-    if isinstance(exc, discord.DiscordServerError):
-        return Failure("retry", f"Discord error {exc.status}")
-    if isinstance(exc, discord.HTTPException):
-        if exc.status == 429:
-            return Failure("retry", "rate limited")
-        return Failure("fail", f"Discord rejected the message: {exc.status} {exc.code} {exc.text}")
-    return Failure("retry", f"network error: {type(exc).__name__}")
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 5.0 * 2 ** max(0, attempts - 1)))
 
 
 class Drainer:
@@ -149,7 +121,9 @@ class Drainer:
         for nonce, rows in deliveries.due_batches(self.db, now).items():
             await self._guarded(self._send_batch(nonce, rows))
         await self._send_posts(deliveries.due_posts(self.db, now))
-        for delivery in deliveries.edits_due(self.db, now, self.settings.edit_interval_seconds):
+        recent = now - timedelta(hours=2 * self.settings.group_window_hours)
+        interval = self.settings.edit_interval_seconds
+        for delivery in deliveries.edits_due(self.db, now, interval, recent):
             await self._guarded(self._edit(delivery))
         return self.sent - before
 

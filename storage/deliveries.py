@@ -181,18 +181,22 @@ def mark_failed(db: Database, delivery_ids: Sequence[int], error: str) -> None:
             )
 
 
-def edits_due(db: Database, now: datetime, interval_seconds: float) -> list[Delivery]:
-    """Posted (unbatched) rows whose development has gained sources since it was rendered, and
-    that were not edited within the last `interval_seconds`."""
+def edits_due(
+    db: Database, now: datetime, interval_seconds: float, updated_since: datetime
+) -> list[Delivery]:
+    """Posted (unbatched) rows whose development, updated at or after `updated_since`, has
+    gained sources since it was rendered, and that were not edited in the last
+    `interval_seconds`."""
     cutoff = format_time(now - timedelta(seconds=interval_seconds))
     sql = (
-        f"SELECT {_COLUMNS}{_FROM_ACTIVE}"
-        " WHERE d.state = 'sent' AND d.batch IS NULL AND d.message_id IS NOT NULL"
-        " AND s.state = 'active' AND (d.edited_at IS NULL OR d.edited_at <= ?)"
+        f"SELECT {_COLUMNS}{_FROM_ACTIVE} JOIN developments dv ON dv.id = d.development_id"
+        " WHERE dv.updated_at >= ? AND d.state = 'sent' AND d.batch IS NULL"
+        " AND d.message_id IS NOT NULL AND s.state = 'active'"
+        " AND (d.edited_at IS NULL OR d.edited_at <= ?)"
         " AND d.sources_shown < (SELECT count(*) FROM development_sources ds"
         " WHERE ds.development_id = d.development_id) ORDER BY d.id LIMIT 200"
     )
-    return [delivery_from_row(row) for row in db.query(sql, [cutoff])]
+    return [delivery_from_row(row) for row in db.query(sql, [format_time(updated_since), cutoff])]
 
 
 def mark_edited(db: Database, delivery_id: int, now: datetime, sources: int) -> None:

@@ -130,12 +130,14 @@ def test_edit_due_when_development_gains_sources(db: Database) -> None:
     add_development(db, 1)
     (row,) = deliveries.due_posts(db, NOW)
     deliveries.mark_sent(db, [row.id], 555, NOW, 1)
-    assert deliveries.edits_due(db, NOW, 300) == []
+    assert deliveries.edits_due(db, NOW, 300, NOW - timedelta(days=1)) == []
     add_development(db, 1, outlets=3)  # the same development, two more outlets
-    (due,) = deliveries.edits_due(db, NOW, 300)
+    (due,) = deliveries.edits_due(db, NOW, 300, NOW - timedelta(days=1))
     deliveries.mark_edited(db, due.id, NOW, 2)
-    assert deliveries.edits_due(db, NOW + timedelta(seconds=299), 300) == []
-    assert len(deliveries.edits_due(db, NOW + timedelta(seconds=300), 300)) == 1
+    assert deliveries.edits_due(db, NOW + timedelta(seconds=299), 300, NOW) == []
+    assert len(deliveries.edits_due(db, NOW + timedelta(seconds=300), 300, NOW)) == 1
+    later = NOW + timedelta(seconds=1)
+    assert deliveries.edits_due(db, NOW + timedelta(hours=1), 300, later) == [], "old news"
 
 
 def test_catchup_batches_a_stale_backlog_once(db: Database) -> None:
