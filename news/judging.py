@@ -159,52 +159,62 @@ class Judge:
         now: datetime,
     ) -> list[Judgement]:
         """Group the relevant stories (in order) with recent developments and with each other."""
-        relevant = [
-            story for story, verdict in zip(stories, verdicts, strict=True) if verdict.relevant
-        ]
+        pairs = list(zip(stories, verdicts, strict=True))
+        relevant = [story.reported_at for story, verdict in pairs if verdict.relevant]
         if not relevant:
-            return [Judgement(s.id, v, None, False) for s, v in zip(stories, verdicts, strict=True)]
+            return [Judgement(story.id, verdict, None, False) for story, verdict in pairs]
+        known, index = self._recent(store, min(now, *relevant), max(relevant))
+        judgements: list[Judgement] = []
+        for story, verdict in pairs:
+            if verdict.relevant:
+                read = self._read(story, texts.get(story.id))
+                judgements.append(self._place(story, verdict, read, known, index))
+            else:
+                judgements.append(Judgement(story.id, verdict, None, False))
+        return judgements
+
+    def _recent(
+        self, store: Store, earliest: datetime, latest: datetime
+    ) -> tuple[dict[str, Development], DevelopmentIndex]:
+        """The stored developments a story reported between the two times could join."""
         window = timedelta(hours=self.config.window_hours)
-        since = min(now, *(story.reported_at for story in relevant)) - window
-        until = max(story.reported_at for story in relevant) + window
         known = {
-            dev.id: dev for dev in store.recent_developments(since) if dev.first_seen_at <= until
+            dev.id: dev
+            for dev in store.recent_developments(earliest - window)
+            if dev.first_seen_at <= latest + window
         }
         index = DevelopmentIndex(self.config.window_hours, self.config.grouping)
         for dev in known.values():
             profile = decode_signature(dev.signature)
             if profile is not None:
                 index.add(dev.id, profile, dev.first_seen_at, dev.updated_at)
-        judgements: list[Judgement] = []
-        for story, verdict in zip(stories, verdicts, strict=True):
-            if not verdict.relevant:
-                judgements.append(Judgement(story.id, verdict, None, False))
-                continue
-            read = self._read(story, texts.get(story.id))
-            match, score = index.best_match(read.features, story.reported_at)
-            joined = index.profile(match) if match is not None else None
-            if match is not None and joined is not None:
-                profile = add_member(joined, read.features)
-                dev = self._join(known[match], profile, story, read)
-                note = f"grouping: joined {dev.id} (similarity {score:.2f})"
-            else:
-                profile = new_profile(read.features)
-                dev = self._start(story, read, profile)
-                note = f"grouping: new development (best similarity {score:.2f})"
-            known[dev.id] = dev
-            index.add(dev.id, profile, dev.first_seen_at, dev.updated_at)
-            summary = dev.summary if match is None else self._summarise(read)
-            judgements.append(
-                Judgement(
-                    story.id,
-                    verdict,
-                    dev,
-                    match is None,
-                    summary,
-                    (f"kind: {read.features.kind}", note),
-                )
-            )
-        return judgements
+        return known, index
+
+    def _place(
+        self,
+        story: Story,
+        verdict: Verdict,
+        read: _Read,
+        known: dict[str, Development],
+        index: DevelopmentIndex,
+    ) -> Judgement:
+        """Join the story to its development or start one; `known` and `index` are updated."""
+        match, score = index.best_match(read.features, story.reported_at)
+        joined = index.profile(match) if match is not None else None
+        if match is not None and joined is not None:
+            profile = add_member(joined, read.features)
+            dev = self._join(known[match], profile, story, read)
+            summary = self._summarise(read)
+            note = f"grouping: joined {dev.id} (similarity {score:.2f})"
+        else:
+            profile = new_profile(read.features)
+            dev = self._start(story, read, profile)
+            summary = dev.summary
+            note = f"grouping: new development (best similarity {score:.2f})"
+        known[dev.id] = dev
+        index.add(dev.id, profile, dev.first_seen_at, dev.updated_at)
+        notes = (f"kind: {read.features.kind}", note)
+        return Judgement(story.id, verdict, dev, joined is None, summary, notes)
 
     def _summarise(self, read: _Read) -> str:
         return summarise_sentences(
