@@ -1,4 +1,9 @@
-"""talkwatch entry point: command line, settings, logging and wiring. No SQL, no news logic."""
+"""talkwatch entry point: command line, settings, logging and wiring. No SQL, no news logic.
+
+`talkwatch run` lives in `cli/run.py`; the Discord bot it starts (who opens and closes what,
+`setup_hook`, shutdown) is `handlers/app.py`, imported only then, so that the other commands
+never pay for importing discord.py.
+"""
 
 from __future__ import annotations
 

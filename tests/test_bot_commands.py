@@ -150,6 +150,9 @@ async def test_subscribe_refusals(tmp_path: Path, emu: DiscordEmulator, feeds: F
         assert "time" in bad_time.content
         assert bot.services is not None
         assert subscriptions.guild_subscriptions(bot.services.db, guild.id) == []
+        sources = await emu.invoke("sources", guild.channel("general"), member=member)
+        assert sources.message is not None
+        assert all(f"Outlet {n}" in sources.message.text for n in range(len(FEEDS)))
 
 
 async def test_latest_pages_with_buttons(
