@@ -116,11 +116,17 @@ class Fetcher:
             return FetchFailure(f"too many redirects (more than {MAX_REDIRECTS})")
         except aiohttp.ClientConnectorDNSError:
             return FetchFailure(f"DNS lookup failed for {urlsplit(url).hostname or url}")
+        except aiohttp.ClientConnectorCertificateError as exc:
+            return FetchFailure(
+                f"TLS certificate refused for {exc.host}: {_reason(exc.certificate_error)}"
+            )
+        except aiohttp.ClientSSLError as exc:
+            return FetchFailure(f"TLS error with {exc.host}: {_reason(exc.os_error)}")
         except aiohttp.ClientConnectorError as exc:
             detail = exc.os_error.strerror or _reason(exc.os_error)
             return FetchFailure(f"cannot connect to {exc.host}:{exc.port} ({detail})")
         except aiohttp.ClientResponseError as exc:
-            return FetchFailure(f"bad response: {_reason(exc)}", status=exc.status or None)
+            return FetchFailure(f"bad response: {_reason(exc.message)}", status=exc.status or None)
         except (aiohttp.ClientError, OSError, ValueError, UnicodeError) as exc:
             return FetchFailure(f"{type(exc).__name__}: {_reason(exc)}")
 
@@ -200,9 +206,12 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return max((when - now).total_seconds(), 0.0)
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:160]
+def _reason(problem: BaseException | str) -> str:
+    """A short line about the problem, without any bytes the server sent (e.g. a header)."""
+    text = str(problem).strip()
+    if not text:
+        return type(problem).__name__
+    return text.splitlines()[0].split(": b'", 1)[0].split(': b"', 1)[0][:160]
 
 
 def lower_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -223,6 +223,25 @@ async def test_connection_refused(session: aiohttp.ClientSession) -> None:
     assert outcome.error.startswith("cannot connect to 127.0.0.1:")
 
 
+async def test_tls_to_a_plain_http_server_fails_clearly(
+    feed_server: FeedServer, session: aiohttp.ClientSession
+) -> None:
+    feed_server.set_feed("/feed.xml", FEED)
+    url = feed_server.url("/feed.xml").replace("http://", "https://")
+    outcome = await fetcher(session).fetch_feed(url)
+    assert isinstance(outcome, FetchFailure)
+    assert outcome.error.startswith("TLS error with 127.0.0.1: ")
+
+
+async def test_oversized_header_fails_without_echoing_it(
+    feed_server: FeedServer, session: aiohttp.ClientSession
+) -> None:
+    feed_server.set_raw("/feed.xml", FEED, {"X-Junk": "j" * 20_000})
+    outcome = await fetcher(session).fetch_feed(feed_server.url("/feed.xml"))
+    assert isinstance(outcome, FetchFailure)
+    assert outcome.error.startswith("bad response: ") and "jjj" not in outcome.error
+
+
 @pytest.mark.parametrize("url", ["ftp://example.com/feed", "not a url", "http://[broken/"])
 async def test_unusable_urls_fail_without_raising(session: aiohttp.ClientSession, url: str) -> None:
     assert isinstance(await fetcher(session).fetch_feed(url), FetchFailure)
