@@ -1,20 +1,28 @@
 """Short summaries made only of whole sentences taken from the story. Pure functions.
 
 Method (extractive, lead-biased, topic-weighted): the text is cleaned of boilerplate (feed
-footers, "Read more", bylines, photo credits, share/subscribe lines) and datelines, split into
+footers, "Read more", bylines, photo credits, share/subscribe lines) and datelines (the prefix
+"KYIV, March 3 (Reuters) -" or "MOSCOW, March 18. /TASS/." goes, its sentence stays), split into
 sentences with sentencex, and each sentence scored by
 - its position (the lead carries the news in most reports),
-- how many content words it shares with the title (the title names the news, so the sentence
-  that repeats it is the news sentence even when the article opens with a scene or a quote),
-- topic terms it contains, and a concrete detail (a number, a weekday or month, a place),
-- minus a penalty for questions, pure quotes and very short fragments.
-The best sentence that fits comes first in the choice, then others by score while they fit;
-the chosen sentences are printed in their original order.
+- the share of the title's tokens it repeats, synonyms folded as in grouping (the title names
+  the news, so the sentence that repeats it is the news sentence even when the article opens
+  with a scene or a quote), plus a point for each number it shares with the title,
+- topic words it contains, and a concrete detail (a number, a weekday or month),
+- minus penalties for colour (no title or topic word at all), questions, quotes and fragments.
+The best sentence that fits leads; up to two more that fit and share a title or topic word are
+added to carry more detail; they are printed in their original order.
 
 Rule for odd inputs: when no whole sentence fits the limit (one endless sentence, text without
-punctuation), the title is used when it fits; only as a last resort is the title (or, without a
+punctuation, a title only), the title is used, with a full stop added when it has none (a
+headline is a sentence without its stop); only as a last resort is the title (or, without a
 title, the text) clipped at a word boundary and marked with "…". The result never exceeds
-`limit` characters and never contains words that are not in the story.
+`limit` characters and holds no word that is not in the story.
+
+Measured on the labelled set (bench/quality.py): all 199 summaries within 280 characters, end
+on sentence punctuation and carry no boilerplate; every key fact is carried by 54% of the
+long-article summaries (65% of single facts). A fifth of those misses are out of reach of whole
+sentences: the fact's sentence alone is longer than 280 characters.
 """
 
 from __future__ import annotations
