@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -77,7 +78,7 @@ def parse_line(raw: str, number: int) -> Line:
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise LineError(f'"{name}" must be a string')
-        values[name] = value or ""
+        values[name] = _valid_text(value or "")
     return Line(
         number,
         story_id,
@@ -87,6 +88,15 @@ def parse_line(raw: str, number: int) -> Line:
         values["url"].strip(),
         parse_published(values["published"]),
     )
+
+
+def _valid_text(value: str) -> str:
+    """The text with lone surrogates (from "\\ud800" escapes) replaced, so it can be stored."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def parse_published(value: str) -> datetime | None:
@@ -107,9 +117,8 @@ def parse_published(value: str) -> datetime | None:
 
 def to_entry(line: Line, now: datetime) -> Entry | None:
     """The entry the feed parser would have made of this line (None when it has nothing)."""
-    raw = RawEntry(
-        id=f"{line.number}:{line.id}", link=line.url, title=line.title, texts=(line.text,)
-    )
+    entry_id = _valid_text(f"{line.number}:{line.id}")
+    raw = RawEntry(id=entry_id, link=line.url, title=line.title, texts=(line.text,))
     entry = normalise_entry(raw, "", now)
     return replace(entry, published_at=line.published_at) if entry else None
 
@@ -134,7 +143,7 @@ class TriageRun:
         by_story = {judgement.story_id: judgement for judgement in judgements}
         for line, story in zip(lines, stories, strict=True):
             found = by_story.get(story.id) if story is not None else None
-            self.out.write(json.dumps(render(line, found), ensure_ascii=False) + "\n")
+            self.out.write(_json_line(render(line, found)))
         self.out.flush()
 
     def _store(self, lines: list[Line], now: datetime) -> list[Story | None]:
@@ -185,6 +194,16 @@ class TriageRun:
         self.store.record_entries(feed_id, _FETCHED, [], now, _FAR_FUTURE, _NO_BASELINE)
         self.feeds[name] = feed_id
         return feed_id
+
+
+def _json_line(data: dict[str, Any]) -> str:
+    """One JSON line; non-ASCII kept readable unless an id holds a lone surrogate."""
+    text = json.dumps(data, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data)
+    return text + "\n"
 
 
 def render(line: Line, judgement: Judgement | None) -> dict[str, Any]:
@@ -244,7 +263,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     with ExitStack() as stack:
         try:
             stream: IO[str] = (
-                sys.stdin
+                io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
                 if args.file == "-"
                 else stack.enter_context(open(args.file, encoding="utf-8", errors="replace"))
             )

@@ -151,3 +151,21 @@ def test_db_records_the_judgements_when_asked(tmp_path: Path) -> None:
         assert db["deliveries"].count == 0
     finally:
         db.close()
+
+
+def test_bad_bytes_and_lone_surrogates_are_judged_not_fatal() -> None:
+    lines = [
+        b'{"id": "b1", "title": "\xff\xfe Ukraine and Russia hold talks in Istanbul"}',
+        b'{"id": "\\ud800", "title": "lone \\udc00 surrogate in Ukraine Russia talks"}',
+    ]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "triage", "-"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [line["id"] for line in found] == ["b1", "\ud800"]
