@@ -14,6 +14,7 @@ input is cut after them) and raw titles and texts are cut before HTML is strippe
 from __future__ import annotations
 
 import codecs
+import html.entities
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -35,8 +36,6 @@ _WIDE_START = (b"\x00<", b"<\x00", b"\xff\xfe", b"\xfe\xff")
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.IGNORECASE | re.DOTALL)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _XML_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
-_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>")
-_BAD_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FIRST_TAG = re.compile(rb"<([A-Za-z][\w:.-]*)")
 _LEAD = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s+)*", re.DOTALL | re.IGNORECASE)
 _ITEM_START = re.compile(rb"<(?:[\w-]+:)?(?:item|entry)[\s>/]")
@@ -151,8 +150,12 @@ def _known_codec(name: str) -> str | None:
 
 
 def _repair(body: bytes, encoding: str | None) -> bytes | None:
-    """UTF-8 re-encoding of a body with bytes bad for its encoding, a wide encoding declared on
-    8-bit bytes, or stray control bytes; None when there is nothing to repair."""
+    """The body as UTF-8 with the common faults of hand-made feeds fixed, for a second strict
+    parse: bytes bad for the encoding (replaced), a wide encoding declared on 8-bit bytes,
+    control characters, HTML entities XML does not know (`&nbsp;`) and bare `&`.
+
+    Returns None when none of these applies (the fault is elsewhere).
+    """
     if body.startswith(_WIDE_START):
         return None
     codec = _known_codec(encoding or _declared_encoding(body) or "utf-8") or "utf-8"
@@ -163,11 +166,40 @@ def _repair(body: bytes, encoding: str | None) -> bytes | None:
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError:
-        text = raw.decode(codec, "replace")
+        text = raw.decode(codec, _CP1252_FALLBACK if codec == "utf-8" else "replace")
         changed = True
-    if not changed and not _BAD_XML_BYTES.search(raw):
+    fixed = _BAD_XML_CHARS.sub("", text)
+    fixed = _BARE_AMPERSAND.sub("&amp;", fixed)
+    fixed = _NAMED_ENTITY.sub(_numeric_entity, fixed)
+    if not changed and fixed == text:
         return None
-    return _BAD_XML_BYTES.sub(b"", _XML_DECL.sub(b"", text.encode("utf-8"), count=1))
+    return _XML_DECL_TEXT.sub("", fixed, count=1).encode("utf-8")
+
+
+_BAD_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BARE_AMPERSAND = re.compile(r"&(?!#[0-9]{1,7};|#x[0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)")
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
+_XML_DECL_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>")
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+
+
+def _decode_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 in a UTF-8 body: most often Windows-1252 (mixed encodings)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252", "replace"), error.end
+
+
+_CP1252_FALLBACK = "talkwatch-cp1252"
+codecs.register_error(_CP1252_FALLBACK, _decode_as_cp1252)
+
+
+def _numeric_entity(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name in _XML_ENTITIES:
+        return match.group(0)
+    codepoint = html.entities.name2codepoint.get(name)
+    return f"&#{codepoint};" if codepoint is not None else match.group(0)
 
 
 def _cut_after_items(body: bytes, max_entries: int) -> bytes:
