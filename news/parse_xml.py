@@ -60,11 +60,10 @@ def read_xml(
         return None
     tag = root.tag
     if tag == "rss":
-        channel = root.find("channel")
-        items: Iterator[XmlElement] = iter(()) if channel is None else channel.iterchildren("item")
-        return _take(items, _rss_item, max_entries)
+        # Items belong in <channel>; some feeds put them beside it, so look everywhere.
+        return _take(root.iter("item"), _rss_item, max_entries)
     if tag == f"{RDF}RDF":
-        return _take(root.iterchildren(f"{RSS1}item"), _rss_item, max_entries)
+        return _take(root.iter(f"{RSS1}item"), _rss_item, max_entries)
     if tag == f"{ATOM}feed":
         return _take(root.iterchildren(f"{ATOM}entry"), _atom_entry, max_entries)
     return None

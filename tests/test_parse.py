@@ -113,6 +113,11 @@ def test_feed_without_items_gives_no_entries() -> None:
     assert parse(rss("")) == []
 
 
+def test_items_outside_the_channel_are_read() -> None:
+    body = b"<rss><channel><title>T</title></channel><item><title>Out</title></item></rss>"
+    assert [entry.title for entry in parse(body)] == ["Out"]
+
+
 @pytest.mark.parametrize(
     ("date", "kept"),
     [
