@@ -351,30 +351,45 @@ def index_tokens(features: Features) -> list[str]:
 # -- similarity -----------------------------------------------------------------------------
 
 
-def cosine(a: Features, b: Features, idf: dict[str, float] | None = None) -> float:
-    """Weighted cosine. With `idf` (a rarity factor for each of `a`'s tokens), both vectors are
-    reweighted by it, so tokens every nearby development shares count little."""
+@dataclass(frozen=True, slots=True)
+class Rarity:
+    """Squared rarity factors of a story's tokens and the story's reweighted squared norm."""
+
+    factors: dict[str, float]
+    story_square: float
+
+
+def rarity_of(story: Features, counts: dict[str, int], power: float) -> Rarity:
+    """Each token's weight divided by (1 + how many nearby developments mention it) ** power."""
+    factors = {token: (1.0 + count) ** (-2.0 * power) for token, count in counts.items()}
+    square = sum(w * w * factors.get(t, 1.0) for t, w in story.tokens.items())
+    return Rarity(factors, square)
+
+
+def cosine(a: Features, b: Features, rarity: Rarity | None = None) -> float:
+    """Weighted cosine. With `rarity` (made for `a`), both vectors are reweighted by it, so
+    tokens that every nearby development shares count little."""
     if not a.norm or not b.norm:
         return 0.0
-    if idf is None:
+    if rarity is None:
         small, large = (
             (a.tokens, b.tokens) if len(a.tokens) <= len(b.tokens) else (b.tokens, a.tokens)
         )
         dot = sum(w * large[t] for t, w in small.items() if t in large)
         return dot / (a.norm * b.norm)
     dot = 0.0
-    a_square = b_square = 0.0
+    b_square = b.norm * b.norm
+    factors = rarity.factors
+    other_tokens = b.tokens
     for token, weight in a.tokens.items():
-        factor = idf.get(token, 1.0) ** 2
-        a_square += weight * weight * factor
-        other = b.tokens.get(token)
+        other = other_tokens.get(token)
         if other is not None:
+            factor = factors.get(token, 1.0)
             dot += weight * other * factor
             b_square += other * other * (factor - 1.0)
-    b_square += b.norm * b.norm
-    if a_square <= 0.0 or b_square <= 0.0:
+    if rarity.story_square <= 0.0 or b_square <= 0.0:
         return 0.0
-    return dot / math.sqrt(a_square * b_square)
+    return dot / math.sqrt(rarity.story_square * b_square)
 
 
 _NEAR_KINDS = frozenset(
@@ -431,7 +446,7 @@ def similarity(
     gap_hours: float,
     window_hours: float,
     params: GroupingParams = GroupingParams(),
-    idf: dict[str, float] | None = None,
+    rarity: Rarity | None = None,
 ) -> float:
     """How likely the story reports the development of this profile, 0..1: the best match
     with one of its member reports, each weighed by whether the two tell the same kind of
@@ -442,7 +457,7 @@ def similarity(
     best = 0.0
     for member in profile.members:
         framed = member if params.per_member else head
-        score = cosine(story, member, idf) * frame_factor(story, framed, params)
+        score = cosine(story, member, rarity) * frame_factor(story, framed, params)
         best = max(best, score)
     known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
@@ -597,26 +612,25 @@ class DevelopmentIndex:
                         gaps[development_id] = _gap(at, entry.first, entry.updated)
         return {dev: gap for dev, gap in gaps.items() if gap <= self.window_hours}
 
-    def _rarity(self, story: Features, live: Iterable[str]) -> dict[str, float]:
-        """Each story token's weight by how few of these developments mention it."""
+    def _rarity(self, story: Features, live: Iterable[str]) -> Rarity:
+        """The story's tokens weighed by how few of these developments mention them."""
         counts = dict.fromkeys(story.tokens, 0)
         for development_id in live:
             centroid = self._entries[development_id].profile.centroid.tokens
             for token in counts:
                 if token in centroid:
                     counts[token] += 1
-        power = self.params.rarity
-        return {token: 1.0 / (1.0 + count) ** power for token, count in counts.items()}
+        return rarity_of(story, counts, self.params.rarity)
 
     def best_match(self, story: Features, at: datetime) -> tuple[str | None, float]:
         """The most similar development above the threshold (or None) and its similarity."""
         live = self._window(story, _hours(at))
-        idf = self._rarity(story, live) if self.params.rarity and live else None
+        rarity = self._rarity(story, live) if self.params.rarity and live else None
         best_id, best = None, 0.0
         for development_id in sorted(live):
             profile = self._entries[development_id].profile
             gap = live[development_id]
-            score = similarity(story, profile, gap, self.window_hours, self.params, idf)
+            score = similarity(story, profile, gap, self.window_hours, self.params, rarity)
             if score > best:
                 best_id, best = development_id, score
         if best >= self.params.threshold:
