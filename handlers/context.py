@@ -61,6 +61,8 @@ def missing_permissions(channel: object, member: discord.Member | None = None) -
     if not isinstance(channel, discord.abc.GuildChannel):
         return []
     me = member or channel.guild.me
+    if me is None:  # the bot's own member is not cached: let Discord decide
+        return []
     granted = channel.permissions_for(me)
     return [label for attr, label in POST_PERMISSIONS if not getattr(granted, attr)]
 

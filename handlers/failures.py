@@ -42,4 +42,4 @@ def classify(exc: Exception) -> Failure:
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 5.0 * 2 ** max(0, attempts - 1)))
+    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2.0 * 2 ** max(0, attempts - 1)))

@@ -48,7 +48,8 @@ def check_role(role: discord.Role | None, channel: discord.TextChannel) -> None:
         return
     if role.is_default():
         raise UserError("Pick a role other than @everyone: the bot never pings everyone.")
-    if not role.mentionable and not channel.permissions_for(channel.guild.me).mention_everyone:
+    me = channel.guild.me
+    if not role.mentionable and (me is None or not channel.permissions_for(me).mention_everyone):
         raise UserError(
             f"I can't ping @{role.name}: make the role mentionable (Server Settings > Roles), "
             "or give me Mention All Roles, then subscribe again."

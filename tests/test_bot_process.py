@@ -112,3 +112,28 @@ async def test_kill_during_burst_then_restart_delivers_each_once(
     assert await second.wait() == 0
     assert "database closed" in second.log()
     assert settings.discord_token and settings.discord_token not in second.log()
+
+
+async def test_invite_asks_discord_for_the_application_id(emu: DiscordEmulator) -> None:
+    env = {**clean_env(), **bot_environment(emu), "DISCORD_TOKEN": emu.token}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.emulator.launch", "invite",
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
+    url = out.decode().strip()
+    assert f"client_id={emu.application_id}" in url
+    assert "scope=bot+applications.commands" in url and "permissions=19456" in url
+
+
+def test_invite_with_an_application_id_needs_no_token() -> None:
+    done = subprocess.run(
+        [sys.executable, "bot.py", "invite", "--application-id", "1234"],
+        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 0
+    assert done.stdout.strip() == (
+        "https://discord.com/oauth2/authorize?client_id=1234"
+        "&scope=bot+applications.commands&permissions=19456"
+    )
