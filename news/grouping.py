@@ -284,14 +284,17 @@ for _side, _words_of_side in (
         _PEOPLE[_word] = _side
 
 
+_ATTRIBUTION = re.compile(
+    r"(?:,\s*[^,]{1,40}\b(?:says?|said|told|reports?|claims?)\b[^,]*|\s+[-–—|]\s+[^-–—|]{1,40})$",
+    re.IGNORECASE,
+)
+
+
 def _actor(title: str) -> str:
-    """Who did it: the first person or capital named in the title, else the first country."""
-    words = _TOKEN.findall(title.lower())
-    for word in words:
-        if word in _PEOPLE:
-            return _PEOPLE[word]
-    for word in words:
-        actor = _ACTORS.get(_stem(word))
+    """Who did it: the first side named in the title (a person, capital or country), leaving
+    out a trailing attribution (", Witkoff says", " — Kremlin")."""
+    for word in _TOKEN.findall(_ATTRIBUTION.sub("", title).lower()):
+        actor = _PEOPLE.get(word) or _ACTORS.get(_stem(word))
         if actor is not None:
             return actor
     return ""

@@ -171,7 +171,7 @@ _SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"\b(?:grain|shipping|navigation|maritime|merchant ships?|corridor)\b.{0,60}"
             r"\b(?:deal|agree|agreement|corridor|safe)|\bsafe navigation\b|"
             r"\b(?:to head|will head|to lead|names?|named|appoints?|appointed)\b.{0,50}"
-            r"\b(?:delegation|negotiator|negotiating team|talks team)|"
+            r"\b(?:delegation|negotiator|negotiating team|talks team|team)\b|"
             r"\b(?:delegation|negotiator)s? (?:named|appointed|announced)",
             _I,
         ),
