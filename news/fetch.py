@@ -114,6 +114,14 @@ class Fetcher:
             return FetchFailure(f"timed out after {self._timeout_seconds:g} s")
         except aiohttp.TooManyRedirects:
             return FetchFailure(f"too many redirects (more than {MAX_REDIRECTS})")
+        except aiohttp.NonHttpUrlRedirectClientError as exc:
+            return FetchFailure(f"redirected to a non-HTTP URL{_url_hint(exc)}")
+        except aiohttp.InvalidUrlRedirectClientError:
+            return FetchFailure("redirected to an invalid URL")
+        except aiohttp.NonHttpUrlClientError as exc:
+            return FetchFailure(f"not an HTTP URL{_url_hint(exc)}")
+        except aiohttp.InvalidURL as exc:
+            return FetchFailure(f"invalid URL{_url_hint(exc)}")
         except aiohttp.ClientConnectorDNSError:
             return FetchFailure(f"DNS lookup failed for {urlsplit(url).hostname or url}")
         except aiohttp.ClientConnectorCertificateError as exc:
@@ -204,6 +212,12 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max((when - now).total_seconds(), 0.0)
+
+
+def _url_hint(exc: aiohttp.ClientError) -> str:
+    """ " (the URL)" from an aiohttp URL error, cut short; "" when it holds none."""
+    url = str(exc.args[0]) if exc.args else ""
+    return f" ({url[:80]})" if url.strip() else ""
 
 
 def _reason(problem: BaseException | str) -> str:

@@ -184,6 +184,8 @@ def install_corpus(server: FeedServer, max_body_bytes: int) -> list[HostileCase]
     add("redirect-loop.xml", "failure", "redirects to itself through another path")
     server.redirect(cases[-1].path, "/hostile/redirect-loop-2.xml")
     server.redirect("/hostile/redirect-loop-2.xml", cases[-1].path)
+    add("redirect-to-file.xml", "failure", "redirects to file:///etc/passwd")
+    server.redirect(cases[-1].path, "file:///etc/passwd")
     add("status-500.xml", "failure", "server error with a large body")
     server.set_status(cases[-1].path, 500, body=b"x" * (max_body_bytes * 2))
     add("status-429.xml", "failure", "rate limited, with an absurd Retry-After")

@@ -171,6 +171,20 @@ async def test_long_chains_and_loops_fail(
     assert feed_server.total_hits() == 6
 
 
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        ("file:///etc/passwd", "redirected to a non-HTTP URL (file:///etc/passwd)"),
+        ("http://[broken", "redirected to an invalid URL"),
+    ],
+)
+async def test_redirects_to_unusable_urls_fail(
+    feed_server: FeedServer, session: aiohttp.ClientSession, target: str, error: str
+) -> None:
+    feed_server.redirect("/moved", target)
+    assert await fetcher(session).fetch_feed(feed_server.url("/moved")) == FetchFailure(error)
+
+
 async def test_429_retry_after_seconds(
     feed_server: FeedServer, session: aiohttp.ClientSession
 ) -> None:
@@ -242,9 +256,11 @@ async def test_oversized_header_fails_without_echoing_it(
     assert outcome.error.startswith("bad response: ") and "jjj" not in outcome.error
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/feed", "not a url", "http://[broken/"])
+@pytest.mark.parametrize("url", ["ftp://example.com/feed", "not a url", "http://[broken/", ""])
 async def test_unusable_urls_fail_without_raising(session: aiohttp.ClientSession, url: str) -> None:
-    assert isinstance(await fetcher(session).fetch_feed(url), FetchFailure)
+    outcome = await fetcher(session).fetch_feed(url)
+    assert isinstance(outcome, FetchFailure)
+    assert outcome.error
 
 
 async def test_concurrency_is_bounded(
