@@ -71,11 +71,17 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
 async def run_bot(settings: Settings, token: str) -> int:
     import discord
 
+    from cli.checking import Checker
     from handlers.app import TalkwatchBot
     from news.errors import NewsError
     from storage.schema import StorageError
 
-    bot = TalkwatchBot(settings)
+    checker = Checker(settings)
+    try:
+        await checker.__aenter__()
+    except (NewsError, StorageError) as exc:
+        return fail(str(exc))
+    bot = TalkwatchBot(settings, checker=checker)
     loop = asyncio.get_running_loop()
     stopping: list[asyncio.Task[None]] = []
 

@@ -51,7 +51,11 @@ class TalkwatchBot(commands.Bot):
         *,
         guild_ready_timeout: float = 2.0,
         now_fn: Callable[[], datetime] = utc_now,
+        checker: Checker | None = None,
     ) -> None:
+        """`checker`: an already opened `Checker` (so that a bad feeds file, topic profile or
+        database is reported before logging in); else `setup_hook` opens one. Either way the
+        bot closes it."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -64,13 +68,14 @@ class TalkwatchBot(commands.Bot):
         self.now_fn = now_fn
         """The clock of commands and deliveries (tests move it; feed checks use real time)."""
         self.services: Services | None = None
-        self.checker: Checker | None = None
+        self.checker: Checker | None = checker
         self.scheduler: AsyncIOScheduler | None = None
         self.synced = asyncio.Event()
 
     async def setup_hook(self) -> None:
-        self.checker = Checker(self.settings)
-        await self.checker.__aenter__()
+        if self.checker is None:
+            self.checker = Checker(self.settings)
+            await self.checker.__aenter__()
         self.services = Services(
             db=self.checker.db, settings=self.settings, now_fn=self.now_fn, started_at=self.now_fn()
         )
@@ -125,4 +130,4 @@ class TalkwatchBot(commands.Bot):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(checker.wait_idle(), CHECK_DRAIN_SECONDS)
             await checker.close()
-        log.info("stopped; database closed")
+            log.info("stopped; database closed")

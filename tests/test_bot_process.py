@@ -42,6 +42,12 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("TALKWATCH_", "DISCORD"))}
 
 
+def feeds_file(tmp_path: Path) -> Path:
+    path = tmp_path / "feeds.toml"
+    path.write_text('[[feeds]]\nname = "Local"\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    return path
+
+
 def test_missing_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "bot.py", "run"],
@@ -60,7 +66,7 @@ async def test_rejected_token_is_one_line_and_exit_2(tmp_path: Path, emu: Discor
         **bot_environment(emu),
         "DISCORD_TOKEN": secret,
         "TALKWATCH_DB": str(tmp_path / "x.db"),
-        "TALKWATCH_FEEDS": str(ROOT / "seeds" / "samples" / "feeds.toml"),
+        "TALKWATCH_FEEDS": str(feeds_file(tmp_path)),
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.emulator.launch", "run",
@@ -137,3 +143,21 @@ def test_invite_with_an_application_id_needs_no_token() -> None:
         "https://discord.com/oauth2/authorize?client_id=1234"
         "&scope=bot+applications.commands&permissions=19456"
     )
+
+
+def test_bad_feeds_file_is_reported_before_logging_in(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "bot.py", "run"],
+        cwd=ROOT,
+        env={
+            **clean_env(),
+            "DISCORD_TOKEN": "unused",
+            "TALKWATCH_DB": str(tmp_path / "x.db"),
+            "TALKWATCH_FEEDS": str(tmp_path / "missing.toml"),
+        },
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"talkwatch: {tmp_path / 'missing.toml'}: feeds file not found"
+    ]
