@@ -88,16 +88,29 @@ def _read_xml_body(
     except NotWellFormed as exc:
         error = str(exc)
         repaired = _repair(body, encoding)
-        raws = None
         if repaired is not None:
             try:
                 raws = read_xml(repaired, url, max_entries, "utf-8")
             except NotWellFormed:
                 raws = None
+            if raws is not None:
+                return raws
+            # feedparser reads the repaired UTF-8 copy: its own encoding handling is what
+            # breaks on the bodies that needed repair.
+            body, headers = repaired, {**headers, "content-type": _UTF8_XML}
     else:
-        error = f"unknown document <{root_name(body)}>" if raws is None else ""
-    if raws is not None:
-        return raws
+        if raws is not None:
+            return raws
+        error = f"unknown document <{root_name(body)}>"
+    return _read_with_fallback(body, headers, url, max_entries, error)
+
+
+_UTF8_XML = "application/xml; charset=utf-8"
+
+
+def _read_with_fallback(
+    body: bytes, headers: Mapping[str, str], url: str, max_entries: int, error: str
+) -> list[RawEntry]:
     body = _cut_after_items(body, max_entries)
     if body.count(b"<") > MAX_FALLBACK_TAGS:
         raise ParseError(f"not a feed: malformed XML too big to repair ({error})")

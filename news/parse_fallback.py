@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from news.entries import RawEntry
+from news.errors import ParseError
 from news.parse_xml import is_image, pick_image
 
 
@@ -28,12 +29,16 @@ def read_with_feedparser(
 ) -> FallbackResult:
     import feedparser
 
-    parsed = feedparser.parse(
-        body,
-        response_headers=dict(headers),
-        resolve_relative_uris=False,
-        sanitize_html=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            body,
+            response_headers=dict(headers),
+            resolve_relative_uris=False,
+            sanitize_html=False,
+        )
+    except Exception as exc:  # feedparser can fail in many ways on hostile bytes
+        name = type(exc).__name__
+        raise ParseError(f"not a feed: unreadable even by the lenient parser ({name})") from exc
     entries: list[Any] = list(parsed.get("entries") or [])[:max_entries]
     raws = [_raw_entry(entry, url) for entry in entries]
     return FallbackResult(version=str(parsed.get("version") or ""), raws=raws)

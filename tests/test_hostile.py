@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -210,3 +212,45 @@ def test_oversize_and_bombs_stop_at_the_cap(corpus: Corpus) -> None:
 def test_slow_servers_time_out(corpus: Corpus) -> None:
     for name in ("never-answers.xml", "trickle.xml"):
         assert corpus.outcomes[name] == FetchFailure("timed out after 1 s")
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SPLICES = [b"<", b">", b"&", b"]]>", b"<![CDATA[", b"\x00", b"&#0;", b"&#xD800;", b"<item>"]
+SPLICES += [b"</item>", b"<entry>", b"{", b'"', b"\xff\xfe", b"<!DOCTYPE x [", b"<!ENTITY a 'b'>"]
+
+
+def mutate(rng: random.Random, data: bytes) -> bytes:
+    body = bytearray(data)
+    for _ in range(rng.randint(1, 8)):
+        if not body:
+            break
+        where, roll = rng.randrange(len(body)), rng.random()
+        if roll < 0.4:
+            body[where] = rng.randrange(256)
+        elif roll < 0.6:
+            del body[where : where + rng.randint(1, 50)]
+        elif roll < 0.8:
+            body[where:where] = rng.choice(SPLICES)
+        else:
+            del body[where:]
+    return bytes(body)
+
+
+def test_mutated_fixtures_parse_or_raise_parse_error_only() -> None:
+    rng = random.Random(20261125)
+    sources = [
+        path.read_bytes()
+        for folder in (FIXTURES / "feeds", FIXTURES / "hostile")
+        for path in sorted(folder.iterdir())
+        if not path.name.endswith((".expected.json", ".headers.json"))
+    ]
+    parsed = refused = 0
+    for _ in range(2000):
+        body = mutate(rng, rng.choice(sources))
+        try:
+            parse_feed(body, {}, "https://feeds.example/f.xml", NOW)
+        except ParseError:
+            refused += 1
+        else:
+            parsed += 1
+    assert parsed > 1000 and refused > 0
