@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+import cli.triage as triage_module
+from news.judging import Judge
+from settings import Settings
+from storage.schema import open_database
+from storage.store import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -142,8 +152,6 @@ def test_db_records_the_judgements_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "triage.db"
     result = triage([json.dumps(OFFER), json.dumps(OFFER_AGAIN)], "--db", str(path))
     assert result.returncode == 0, result.stderr
-    from storage.schema import open_database
-
     db = open_database(path)
     try:
         assert db["developments"].count == 1
@@ -169,3 +177,27 @@ def test_bad_bytes_and_lone_surrogates_are_judged_not_fatal() -> None:
     assert result.returncode == 0, result.stderr
     found = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [line["id"] for line in found] == ["b1", "\ud800"]
+
+
+def test_batches_of_any_size_give_the_same_developments_as_one_line_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items: list[dict[str, Any]] = []
+    for path in sorted((ROOT / "tests" / "data").glob("dev_part*.jsonl"))[:2]:
+        with path.open(encoding="utf-8") as handle:
+            items += [json.loads(line) for line in handle if line.strip()]
+    items.sort(key=lambda item: str(item["published"]))
+    fields = ("id", "title", "text", "outlet", "url", "published")
+    text = "".join(json.dumps({k: item[k] for k in fields}) + "\n" for item in items)
+    judge = Judge.from_settings(Settings(topic_path=ROOT / "seeds" / "topic.toml"))
+    found: list[list[str | None]] = []
+    for size in (1, 5, 500):
+        monkeypatch.setattr(triage_module, "BATCH_LINES", size)
+        out = io.StringIO()
+        db = open_database(":memory:")
+        asyncio.run(triage_module.run(io.StringIO(text), judge, SqliteStore(db), out))
+        db.close()
+        found.append([json.loads(line)["development"] for line in out.getvalue().splitlines()])
+    assert len(found[0]) == len(items)
+    assert found[0] == found[1] == found[2]
+    assert len({dev for dev in found[0] if dev}) > 5
