@@ -34,7 +34,10 @@ _BLOCK_TAGS = (
 _BREAK = "\u2029"
 """Marks a paragraph break while the tree is flattened (a Unicode paragraph separator)."""
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<![^>]*>|<\?[^>]*>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2028\ufeff\ufffe]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2028\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+"""Invisible or invalid characters (controls, zero-width, lone surrogates) removed from text."""
 
 ELLIPSIS = "…"
 
@@ -135,7 +138,7 @@ _TRACKING_PARAMS = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "at_", "pk_", "hsa_", "mtm_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_URL_JUNK = re.compile(r"[\x00-\x20\x7f]")
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f\ud800-\udfff]")
 
 
 def is_tracking_param(name: str) -> bool:

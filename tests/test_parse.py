@@ -206,6 +206,25 @@ def test_mixed_encodings_keep_the_good_items() -> None:
     assert titles == ["Café talks", "Bad é byte"]
 
 
+def test_lone_surrogates_from_json_never_reach_the_entry() -> None:
+    item = {
+        "id": "a\ud800",
+        "url": "https://x.example/\udfff",
+        "title": "T\ud800itle",
+        "content_text": "te\udc00xt",
+        "authors": [{"name": "\ud800"}],
+    }
+    body = json.dumps({"items": [item]}).encode()
+    (entry,) = parse(body)
+    assert (entry.entry_id, entry.url, entry.title, entry.text) == (
+        "a",
+        "https://x.example/",
+        "T itle",
+        "te xt",
+    )
+    assert entry.author is None
+
+
 def test_parse_feed_and_entries_cross_process_boundaries() -> None:
     body, headers, url = load("rss2.xml")
     entries = parse_feed(body, headers, url, NOW)
