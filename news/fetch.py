@@ -133,6 +133,8 @@ class Fetcher:
         except aiohttp.ClientConnectorError as exc:
             detail = exc.os_error.strerror or _reason(exc.os_error)
             return FetchFailure(f"cannot connect to {exc.host}:{exc.port} ({detail})")
+        except aiohttp.ClientPayloadError:
+            return FetchFailure("the body could not be read (broken compression or transfer)")
         except aiohttp.ClientResponseError as exc:
             return FetchFailure(f"bad response: {_reason(exc.message)}", status=exc.status or None)
         except (aiohttp.ClientError, OSError, ValueError, UnicodeError) as exc:

@@ -129,6 +129,12 @@ def install_corpus(server: FeedServer, max_body_bytes: int) -> list[HostileCase]
     server.set_raw(
         cases[-1].path, bomb, {"Content-Type": "application/xml", "Content-Encoding": "gzip"}
     )
+    add("corrupt-gzip.xml", "failure", "says gzip, sends garbage")
+    server.set_raw(
+        cases[-1].path,
+        b"\x1f\x8b\x08\x00garbage" * 100,
+        {"Content-Type": "application/xml", "Content-Encoding": "gzip"},
+    )
     add("many-items.xml", "parsed", "30,000 items", rss_items(30_000))
     add(
         "huge-title.xml",

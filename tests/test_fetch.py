@@ -101,6 +101,15 @@ async def test_gzip_bodies_are_decompressed(
     assert "gzip" in feed_server.requests("/gz.xml")[0].headers["accept-encoding"]
 
 
+async def test_corrupt_gzip_fails_clearly(
+    feed_server: FeedServer, session: aiohttp.ClientSession
+) -> None:
+    headers = {"Content-Type": "application/xml", "Content-Encoding": "gzip"}
+    feed_server.set_raw("/bad.gz", b"\x1f\x8b\x08\x00garbage" * 10, headers)
+    outcome = await fetcher(session).fetch_feed(feed_server.url("/bad.gz"))
+    assert outcome == FetchFailure("the body could not be read (broken compression or transfer)")
+
+
 async def test_bodies_over_the_cap_fail(
     feed_server: FeedServer, session: aiohttp.ClientSession
 ) -> None:
