@@ -53,8 +53,13 @@ KIND_COLOURS: dict[Kind, int] = {
     "other": 0x7F8C8D,
 }
 
-_MARKDOWN_CHARS = set("\\*_~`|>[]()#-+.!:<{}=")
-_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#|/)", re.IGNORECASE)
+_MARKDOWN_CHARS = set("\\*_~`|[]<")
+"""Escaped wherever they stand: emphasis, code, spoilers, masked links, and `<` that opens
+mentions, channels, commands, emoji and timestamps."""
+_LINE_START = re.compile(r"^(#|>|-|\+|\d+\.)")
+"""Headings, quotes, subtext and lists form only at the start of a line (text is one line)."""
+_BARE_LINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
+_EVERYONE = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
@@ -69,9 +74,20 @@ def strip_invisible(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Backslash-escape markdown punctuation and break mentions; the text renders as written."""
+    """Backslash-escape what could format, link or mention; the text renders as written.
+
+    Only what can act is escaped, so ordinary prose (periods, quotes, parentheses) stays as
+    it is: `http://x` becomes `http\\://x` (no bare link), `@everyone` gets a zero-width space.
+    """
     escaped = "".join("\\" + ch if ch in _MARKDOWN_CHARS else ch for ch in text)
-    return _MENTION.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], escaped)
+    escaped = _LINE_START.sub(_escape_line_start, escaped)
+    escaped = _BARE_LINK.sub("\\\\:", escaped)
+    return _EVERYONE.sub("@\u200b\\1", escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    mark = match.group(0)
+    return mark[:-1] + "\\." if mark.endswith(".") else "\\" + mark
 
 
 def clip(text: str, limit: int) -> str:

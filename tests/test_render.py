@@ -65,11 +65,23 @@ def rendered_text(text: str) -> str:
 def test_hostile_text_cannot_mention_link_or_format(hostile: str) -> None:
     cleaned = clean_text(hostile, 4096)
     assert "@everyone" not in cleaned and "@here" not in cleaned
-    assert not re.search(r"<[@#/]", cleaned)
+    assert not re.search(r"(?<!\\)<[@#/t:]", cleaned)
     assert not re.search(r"(?<!\\)\[", cleaned), "unescaped [ could start a masked link"
-    assert not re.search(r"(?<!\\)[*_~`|>]", cleaned)
+    assert not re.search(r"(?<!\\)[*_~`|<]", cleaned)
+    assert not re.match(r"[#>\-+]|\d+\.", cleaned), "no heading, quote or list"
     assert not re.search(r"https?://", cleaned), "a bare link must not form"
     assert "\u200b[" not in cleaned and "\u202e" not in cleaned and "\u2060" not in cleaned
+
+
+def test_ordinary_prose_is_left_as_written() -> None:
+    text = 'Kyiv (Reuters) said: "talks resume on 3 Dec." Moscow\'s answer - not yet!'
+    assert clean_text(text, 500) == text
+
+
+def test_line_starts_cannot_format() -> None:
+    assert clean_text("# Big", 50) == "\\# Big"
+    assert clean_text("1. first", 50) == "1\\. first"
+    assert clean_text("- item", 50) == "\\- item"
 
 
 def test_escaping_keeps_the_visible_text() -> None:
@@ -92,7 +104,7 @@ def test_hostile_development_renders_safely() -> None:
     embed = post.embed
     assert embed.url == "http://ok.example/a%29b"
     sources = embed.fields[2].value or ""
-    assert sources.startswith("[\\[Evil\\]\\(http\\:")
+    assert sources.startswith("[\\[Evil\\](http\\://evil.example)](http://ok.example/a%29b)")
     assert "ftp://" not in sources
     assert "@everyone" not in (embed.title or "")
     assert post.allowed_mentions.everyone is False
