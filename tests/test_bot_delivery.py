@@ -197,3 +197,20 @@ async def poll_status(emu: DiscordEmulator, channel: Channel, member: Member, te
             return shown
         await asyncio.sleep(0.25)
     raise AssertionError(f"/status never showed {text!r}: {shown}")
+
+
+async def test_posts_continue_after_the_gateway_drops(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+) -> None:
+    guild = emu.add_guild("Peace desk", channels=("general",))
+    channel = guild.channel("general")
+    settings = bot_settings(tmp_path, emu, feeds, FEEDS)
+    async with running_bot(emu, settings):
+        await emu.invoke("subscribe", channel, member=guild.members[guild.owner_id])
+        await emu.drop_gateway()
+        feeds.set_feed("/kyiv.xml", rss([EVENTS[3]]))
+        (post,) = await emu.wait_for_posts(channel, 1)
+        await emu.wait_for_resume()
+        answer = await emu.invoke("latest", channel)
+        assert answer.embeds[0]["title"] == post.embeds[0]["title"]
+    assert_clean(emu)
