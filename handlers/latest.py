@@ -84,7 +84,7 @@ class Latest(commands.Cog):
 
     @app_commands.command(description="The latest peace-talks developments")
     @app_commands.describe(count="How many per page (1-10, default 5)")
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True)
     async def latest(
         self, interaction: discord.Interaction, count: app_commands.Range[int, 1, 10] = 5
     ) -> None:

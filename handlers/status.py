@@ -119,7 +119,7 @@ class Status(commands.Cog):
         self.services = services
 
     @app_commands.command(description="Feed health, counts and this server's subscriptions")
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True)
     async def status(self, interaction: discord.Interaction) -> None:
         db = self.services.db
         guild_id = interaction.guild_id
@@ -136,7 +136,7 @@ class Status(commands.Cog):
         )
 
     @app_commands.command(description="The news feeds the bot follows, with their health")
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True)
     async def sources(self, interaction: discord.Interaction) -> None:
         embed = render_sources(list_feeds(self.services.db, with_counts=False))
         await interaction.response.send_message(
