@@ -37,6 +37,8 @@ def classify(exc: Exception) -> Failure:
     if isinstance(exc, discord.HTTPException):
         if exc.status == 429:
             return Failure("retry", "rate limited")
+        if exc.status == 401:  # the token was reset: not the message's fault
+            return Failure("retry", "Discord rejected the token (401)")
         return Failure("fail", f"Discord rejected the message: {exc.status} {exc.code} {exc.text}")
     return Failure("retry", f"network error: {type(exc).__name__}")
 

@@ -3,9 +3,11 @@ handler then logs them under a reference the user sees)."""
 
 from __future__ import annotations
 
+import discord
 from discord import app_commands
 
 from handlers.errors import UserError, explain
+from handlers.failures import backoff, classify
 
 
 def test_user_errors_are_shown_as_written() -> None:
@@ -24,3 +26,31 @@ def test_no_private_message() -> None:
 def test_bugs_get_no_explanation() -> None:
     assert explain(RuntimeError("boom")) is None
     assert explain(KeyError("x")) is None
+
+
+class _Response:
+    """The two attributes discord.py's HTTPException reads from an aiohttp response."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.reason = "test"
+
+
+def _http_error(kind: type[discord.HTTPException], status: int, code: int) -> Exception:
+    return kind(_Response(status), {"message": "x", "code": code})  # type: ignore[arg-type]
+
+
+def test_send_failures_are_classified() -> None:
+    assert classify(_http_error(discord.Forbidden, 403, 50013)).action == "pause"
+    assert classify(_http_error(discord.NotFound, 404, 10003)).action == "pause"
+    assert classify(_http_error(discord.DiscordServerError, 503, 0)).action == "retry"
+    assert classify(_http_error(discord.HTTPException, 429, 0)).action == "retry"
+    assert classify(_http_error(discord.HTTPException, 401, 0)).action == "retry"
+    assert classify(_http_error(discord.HTTPException, 400, 50035)).action == "fail"
+    assert classify(OSError("connection reset")).action == "retry"
+    assert "missing permissions" in classify(_http_error(discord.Forbidden, 403, 50013)).reason
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [2.0, 4.0, 8.0]
+    assert backoff(50).total_seconds() == 600.0
