@@ -70,7 +70,6 @@ class TalkwatchBot(commands.Bot):
         self.services: Services | None = None
         self.checker: Checker | None = checker
         self.scheduler: AsyncIOScheduler | None = None
-        self.synced = asyncio.Event()
 
     async def setup_hook(self) -> None:
         if self.checker is None:
@@ -109,7 +108,6 @@ class TalkwatchBot(commands.Bot):
             len(synced),
             f"to guild {guild_id}" if guild_id else "globally",
         )
-        self.synced.set()
 
     async def _checked(self, report: CycleReport) -> None:
         if self.services is not None:
