@@ -37,7 +37,7 @@ from storage.schema import StorageError, open_database
 from storage.store import SqliteStore
 
 EXIT_ERROR = 2
-BATCH_LINES = 1000
+BATCH_LINES = 2500
 FEED_PREFIX = "triage:"
 _FIELDS = ("title", "text", "outlet", "url", "published")
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
