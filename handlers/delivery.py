@@ -163,6 +163,10 @@ class Drainer:
             return None
         return sub
 
+    def _still_active(self, subscription_id: int) -> bool:
+        sub = subscriptions.get_subscription_by_id(self.db, subscription_id)
+        return sub is not None and sub.is_active and not self._stopping
+
     async def _post(self, row: Delivery, development: Development) -> None:
         async with self._slots:
             sub = None if self._stopping else self._usable_subscription(row)
@@ -173,6 +177,8 @@ class Drainer:
             )
             channel = self.bot.get_partial_messageable(row.channel_id)
             await self.pacer.before_message(row.channel_id)
+            if not self._still_active(sub.id):  # paused while this send waited its turn
+                return
             self._mark_sending([row.id])
             try:
                 message = await channel.send(
