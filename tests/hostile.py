@@ -93,113 +93,90 @@ def _expect(prefix: str) -> Expect:
 
 def install_corpus(server: FeedServer, max_body_bytes: int) -> list[HostileCase]:
     """Serve every case on `server`; returns them in a stable order."""
-    cases: list[HostileCase] = []
-
-    def add(name: str, expect: Expect, note: str, body: bytes | None = None, **kw: str) -> None:
-        case = HostileCase(name, expect, note)
-        if body is not None:
-            server.set_feed(case.path, body, kw.get("content_type", "application/xml"))
-        cases.append(case)
-
+    cases = []
     for path in sorted(HOSTILE.iterdir()):
         prefix, _, note = path.name.partition("--")
-        add(path.name, _expect(prefix), note.rsplit(".", 1)[0].replace("-", " "), path.read_bytes())
-
-    add(
-        "quadratic-blowup.xml",
-        "parsed",
-        "one big entity referenced thousands of times",
-        quadratic_blowup(),
-    )
-    add(
-        "external-dtd.xml",
-        "parsed",
-        "parameter entity loading a DTD over the network",
-        external_dtd(server.url("/hostile-evil.dtd")),
-    )
+        case = HostileCase(path.name, _expect(prefix), note.rsplit(".", 1)[0].replace("-", " "))
+        server.set_feed(case.path, path.read_bytes(), "application/xml")
+        cases.append(case)
+    for case, body, content_type in _generated_bodies(server, max_body_bytes):
+        server.set_feed(case.path, body, content_type)
+        cases.append(case)
     server.set_feed("/hostile-evil.dtd", b'<!ENTITY leak "LEAKED">', "application/xml-dtd")
-    add(
-        "oversize.xml",
-        "failure",
-        "a valid feed larger than the body cap",
-        rss_items(max_body_bytes // 80 + 1_000),
-    )
-    bomb = gzip.compress(b" " * (max_body_bytes * 4), compresslevel=9)
-    add("gzip-bomb.xml", "failure", "a small gzip body that inflates past the cap")
-    server.set_raw(
-        cases[-1].path, bomb, {"Content-Type": "application/xml", "Content-Encoding": "gzip"}
-    )
-    add("corrupt-gzip.xml", "failure", "says gzip, sends garbage")
-    server.set_raw(
-        cases[-1].path,
-        b"\x1f\x8b\x08\x00garbage" * 100,
-        {"Content-Type": "application/xml", "Content-Encoding": "gzip"},
-    )
-    add("many-items.xml", "parsed", "30,000 items", rss_items(30_000))
-    add(
-        "huge-title.xml",
-        "parsed",
-        "a one-megabyte title",
-        rss_items(1, lambda n: f"<item><title>{'talks ' * 200_000}</title></item>"),
-    )
-    add(
-        "huge-text.xml",
-        "parsed",
-        "a three-megabyte description",
-        rss_items(
-            1,
-            lambda n: (
-                f"<item><title>T</title><description>{'word ' * 600_000}</description></item>"
-            ),
-        ),
-    )
-    add(
-        "deep-nesting.xml",
-        "parse_error",
-        "200,000 nested elements inside an item",
-        rss_items(1, lambda n: "<item><title>Deep</title>" + "<x>" * 200_000 + "</item>"),
-    )
-    add(
-        "shallow-nesting.xml",
-        "parsed",
-        "5,000 nested elements inside an item",
-        rss_items(1, lambda n: "<item><title>Nested</title>" + "<x>" * 5_000 + "</item>"),
-    )
-    add("truncated.xml", "parsed", "a feed cut off in the middle of an item", rss_items(20)[:-400])
-    garbage = random.Random(7).randbytes(200_000)
-    add("binary-garbage.xml", "parse_error", "random bytes", garbage)
-    add(
-        "json-wrong-types.json",
-        "parsed",
-        "JSON Feed items with wrong types",
-        json_wrong_types(),
-        content_type="application/feed+json",
-    )
-    add(
-        "json-deep.json",
-        "parse_error",
-        "JSON nested 200,000 deep",
-        b"[" * 200_000,
-        content_type="application/json",
-    )
+    cases.extend(_install_behaviours(server, max_body_bytes))
+    return cases
 
-    add("never-answers.xml", "failure", "accepts the request and never answers")
-    server.stall(cases[-1].path)
-    add("trickle.xml", "failure", "answers five bytes at a time, slowly")
-    server.trickle(cases[-1].path, rss_items(50), chunk_bytes=5, interval_seconds=0.2)
-    add("redirect-loop.xml", "failure", "redirects to itself through another path")
-    server.redirect(cases[-1].path, "/hostile/redirect-loop-2.xml")
-    server.redirect("/hostile/redirect-loop-2.xml", cases[-1].path)
-    add("redirect-to-file.xml", "failure", "redirects to file:///etc/passwd")
-    server.redirect(cases[-1].path, "file:///etc/passwd")
-    add("status-500.xml", "failure", "server error with a large body")
-    server.set_status(cases[-1].path, 500, body=b"x" * (max_body_bytes * 2))
-    add("status-429.xml", "failure", "rate limited, with an absurd Retry-After")
-    server.set_status(cases[-1].path, 429, {"Retry-After": "99999999999"})
-    add("status-404.xml", "failure", "gone")
-    server.set_status(cases[-1].path, 404)
-    add("huge-header.xml", "failure", "a 100 KB response header")
+
+XML = "application/xml"
+
+
+def _generated_bodies(
+    server: FeedServer, max_body_bytes: int
+) -> list[tuple[HostileCase, bytes, str]]:
+    def nested(depth: int) -> bytes:
+        return rss_items(1, lambda n: "<item><title>Nested</title>" + "<x>" * depth + "</item>")
+
+    def one_item(title: str, text: str = "") -> bytes:
+        item = f"<item><title>{title}</title><description>{text}</description></item>"
+        return rss_items(1, lambda n: item)
+
+    table: list[tuple[str, Expect, str, bytes, str]] = [
+        ("quadratic-blowup.xml", "parsed", "one entity referenced thousands of times",
+         quadratic_blowup(), XML),
+        ("external-dtd.xml", "parsed", "parameter entity loading a DTD over the network",
+         external_dtd(server.url("/hostile-evil.dtd")), XML),
+        ("oversize.xml", "failure", "a valid feed larger than the body cap",
+         rss_items(max_body_bytes // 80 + 1_000), XML),
+        ("many-items.xml", "parsed", "30,000 items", rss_items(30_000), XML),
+        ("huge-title.xml", "parsed", "a one-megabyte title", one_item("talks " * 200_000), XML),
+        ("huge-text.xml", "parsed", "a three-megabyte description",
+         one_item("T", "word " * 600_000), XML),
+        ("deep-nesting.xml", "parse_error", "200,000 nested elements in an item",
+         nested(200_000), XML),
+        ("shallow-nesting.xml", "parsed", "5,000 nested elements in an item", nested(5_000), XML),
+        ("truncated.xml", "parsed", "a feed cut off in the middle of an item",
+         rss_items(20)[:-400], XML),
+        ("binary-garbage.xml", "parse_error", "random bytes",
+         random.Random(7).randbytes(200_000), XML),
+        ("json-wrong-types.json", "parsed", "JSON Feed items with wrong types",
+         json_wrong_types(), "application/feed+json"),
+        ("json-deep.json", "parse_error", "JSON nested 200,000 deep", b"[" * 200_000,
+         "application/json"),
+    ]  # fmt: skip
+    return [
+        (HostileCase(name, expect, note), body, kind) for name, expect, note, body, kind in table
+    ]
+
+
+def _install_behaviours(server: FeedServer, max_body_bytes: int) -> list[HostileCase]:
+    """Cases that are about how the server answers rather than what it sends."""
+    gzipped = {"Content-Type": XML, "Content-Encoding": "gzip"}
+    bomb = gzip.compress(b" " * (max_body_bytes * 4), compresslevel=9)
+    notes = {
+        "gzip-bomb.xml": "a small gzip body that inflates past the cap",
+        "corrupt-gzip.xml": "says gzip, sends garbage",
+        "never-answers.xml": "accepts the request and never answers",
+        "trickle.xml": "answers five bytes at a time, slowly",
+        "redirect-loop.xml": "redirects to itself through another path",
+        "redirect-to-file.xml": "redirects to file:///etc/passwd",
+        "status-500.xml": "server error with a large body",
+        "status-429.xml": "rate limited, with an absurd Retry-After",
+        "status-404.xml": "gone",
+        "huge-header.xml": "a 100 KB response header",
+    }
+    cases = [HostileCase(name, "failure", note) for name, note in notes.items()]
+    path = {case.name: case.path for case in cases}
+    server.set_raw(path["gzip-bomb.xml"], bomb, gzipped)
+    server.set_raw(path["corrupt-gzip.xml"], b"\x1f\x8b\x08\x00garbage" * 100, gzipped)
+    server.stall(path["never-answers.xml"])
+    server.trickle(path["trickle.xml"], rss_items(50), chunk_bytes=5, interval_seconds=0.2)
+    server.redirect(path["redirect-loop.xml"], "/hostile/redirect-loop-2.xml")
+    server.redirect("/hostile/redirect-loop-2.xml", path["redirect-loop.xml"])
+    server.redirect(path["redirect-to-file.xml"], "file:///etc/passwd")
+    server.set_status(path["status-500.xml"], 500, body=b"x" * (max_body_bytes * 2))
+    server.set_status(path["status-429.xml"], 429, {"Retry-After": "99999999999"})
+    server.set_status(path["status-404.xml"], 404)
     server.set_raw(
-        cases[-1].path, rss_items(1), {"Content-Type": "application/xml", "X-Junk": "j" * 100_000}
+        path["huge-header.xml"], rss_items(1), {"Content-Type": XML, "X-Junk": "j" * 100_000}
     )
     return cases
