@@ -83,7 +83,7 @@ _DETAIL = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _CANDIDATES = 8
-_READ_SENTENCES = 24
+_READ_SENTENCES = 16
 _MAX_SENTENCES = 3
 _HEAD_WEIGHT = 6.0
 _ENDINGS = '.!?…"”’»)'
