@@ -187,7 +187,8 @@ class Judge:
         for dev in known.values():
             profile = decode_signature(dev.signature)
             if profile is not None:
-                index.add(dev.id, profile, dev.first_seen_at, dev.updated_at)
+                outlets = (source.outlet for source in dev.sources)
+                index.add(dev.id, profile, dev.first_seen_at, dev.updated_at, outlets)
         return known, index
 
     def _place(
@@ -199,7 +200,7 @@ class Judge:
         index: DevelopmentIndex,
     ) -> Judgement:
         """Join the story to its development or start one; `known` and `index` are updated."""
-        match, score = index.best_match(read.features, story.reported_at)
+        match, score = index.best_match(read.features, story.reported_at, story.outlet)
         joined = index.profile(match) if match is not None else None
         if match is not None and joined is not None:
             profile = add_member(joined, read.features)
@@ -212,7 +213,8 @@ class Judge:
             summary = dev.summary
             note = f"grouping: new development (best similarity {score:.2f})"
         known[dev.id] = dev
-        index.add(dev.id, profile, dev.first_seen_at, dev.updated_at)
+        outlets = (source.outlet for source in dev.sources)
+        index.add(dev.id, profile, dev.first_seen_at, dev.updated_at, outlets)
         notes = (f"kind: {read.features.kind}", note)
         return Judgement(story.id, verdict, dev, joined is None, summary, notes)
 

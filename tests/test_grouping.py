@@ -99,7 +99,7 @@ def test_nothing_joins_a_development_outside_the_window() -> None:
     index = index_with(("d-talks", "", ISTANBUL, T0))
     assert index.best_match(ISTANBUL, T0 + timedelta(hours=WINDOW_HOURS + 1))[0] is None
     assert index.best_match(ISTANBUL, T0 - timedelta(hours=WINDOW_HOURS + 1))[0] is None
-    assert index.best_match(ISTANBUL, T0 + timedelta(hours=WINDOW_HOURS - 1))[0] == "d-talks"
+    assert index.best_match(ISTANBUL, T0 + timedelta(hours=WINDOW_HOURS - 8))[0] == "d-talks"
 
 
 def test_unrelated_stories_never_meet_through_everyday_words() -> None:
@@ -127,3 +127,15 @@ def test_synonyms_and_datelines_fold_into_the_same_tokens() -> None:
     assert content_tokens("Kyiv's truce offer") == content_tokens("Ukraine ceasefire proposal")
     assert content_tokens("Kremlin negotiations") == content_tokens("Moscow talks")
     assert "1000" in content_tokens("swap of 1,000 prisoners")
+
+
+def test_an_outlet_reporting_again_is_more_likely_a_new_fact() -> None:
+    index = DevelopmentIndex(WINDOW_HOURS)
+    index.add("d-talks", new_profile(ISTANBUL), T0, T0, outlets=["Reuters"])
+    follow_up = features(
+        "Russia and Ukraine hold talks in Istanbul",
+        "Russian and Ukrainian delegations met in Istanbul on Friday for talks on prisoners.",
+    )
+    same_outlet = index.best_match(follow_up, T0 + timedelta(hours=5), "Reuters")[1]
+    other_outlet = index.best_match(follow_up, T0 + timedelta(hours=5), "AP")[1]
+    assert same_outlet < other_outlet
