@@ -19,14 +19,18 @@ import sys
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from news.grouping import GroupingParams
 from news.judging import Judge, JudgeConfig
 from news.records import Development, Story
-from news.store import Judgement
+from news.store import Judgement, Store
 from news.topic import load_profile
+
+
+Item = dict[str, Any]
 
 
 class MemoryStore:
@@ -44,7 +48,7 @@ class MemoryStore:
                 self.developments[j.development.id] = j.development
 
 
-def load_items(pattern: str) -> list[dict]:
+def load_items(pattern: str) -> list[Item]:
     items = []
     for path in sorted(glob.glob(pattern)):
         with open(path, encoding="utf-8") as handle:
@@ -57,7 +61,7 @@ def parse_time(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def crowd(items: list[dict], gap_hours: float, spread_hours: float = 12.0) -> list[dict]:
+def crowd(items: list[Item], gap_hours: float, spread_hours: float = 12.0) -> list[Item]:
     """Developments replayed `gap_hours` apart, keeping each one's inner offsets."""
     firsts: dict[str, datetime] = {}
     for item in items:
@@ -99,8 +103,9 @@ def bcubed(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, fl
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def run(judge: Judge, items: list[dict], all_items: bool) -> dict[str, str]:
-    store = MemoryStore()
+def run(judge: Judge, items: list[Item], all_items: bool) -> dict[str, str]:
+    memory = MemoryStore()
+    store = cast(Store, memory)
     stories = []
     for n, item in enumerate(items):
         at = (
@@ -129,7 +134,7 @@ def run(judge: Judge, items: list[dict], all_items: bool) -> dict[str, str]:
             from news.records import Verdict
 
             judgements = judge.group([story], [Verdict(True, 1.0)], {}, store, story.seen_at)
-        store.save_judgements(judgements, story.seen_at)
+        memory.save_judgements(judgements, story.seen_at)
         dev = judgements[0].development
         pred[item["id"]] = dev.id if dev else f"single:{item['id']}"
     return pred
@@ -143,7 +148,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print the mistakes")
     parser.add_argument("params", nargs="*")
     args = parser.parse_args()
-    overrides = {}
+    overrides: dict[str, Any] = {}
     for pair in args.params:
         key, value = pair.split("=")
         overrides[key] = float(value) if "." in value else int(value)
@@ -169,7 +174,7 @@ def main() -> None:
                 show(replay, gold, pred)
 
 
-def show(items: list[dict], gold: dict[str, str], pred: dict[str, str]) -> None:
+def show(items: list[Item], gold: dict[str, str], pred: dict[str, str]) -> None:
     first_pred: dict[str, str] = {}
     for item in items:
         g, p = gold[item["id"]], pred[item["id"]]

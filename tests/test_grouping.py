@@ -139,3 +139,24 @@ def test_an_outlet_reporting_again_is_more_likely_a_new_fact() -> None:
     same_outlet = index.best_match(follow_up, T0 + timedelta(hours=5), "Reuters")[1]
     other_outlet = index.best_match(follow_up, T0 + timedelta(hours=5), "AP")[1]
     assert same_outlet < other_outlet
+
+
+def test_grouping_probe_smoke() -> None:
+    """bench/grouping_probe.py: B-cubed and the crowded replay on a few labelled items."""
+    from pathlib import Path
+
+    from bench.grouping_probe import bcubed, crowd, load_items, run
+    from news.judging import Judge
+    from news.topic import load_profile
+
+    root = Path(__file__).resolve().parents[1]
+    items = [
+        i for i in load_items(str(root / "tests/data/dev_part1.jsonl")) if i["label"]["relevant"]
+    ]
+    gold = {item["id"]: item["label"]["development"] for item in items}
+    judge = Judge(load_profile(root / "seeds" / "topic.toml"))
+    crowded = crowd(items, 3.0)
+    assert len(crowded) == len(items)
+    assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
+    precision, recall, f1 = bcubed(gold, run(judge, crowded, False))
+    assert 0.0 < f1 <= 1.0 and 0.0 < precision <= 1.0 and 0.0 < recall <= 1.0
