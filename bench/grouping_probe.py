@@ -29,7 +29,6 @@ from news.records import Development, Story
 from news.store import Judgement, Store
 from news.topic import load_profile
 
-
 Item = dict[str, Any]
 
 
