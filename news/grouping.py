@@ -65,7 +65,6 @@ class GroupingParams:
     lead_sentences: int = 3
     body_weight: float = 0.5
     body_chars: int = 3000
-    per_member: bool = True
     same_outlet: float = 0.3
     rarity: float = 0.5
 
@@ -461,11 +460,9 @@ def similarity(
     fact by the same actor, then numbers that disagree and the time between them."""
     if not profile.members or gap_hours > window_hours:
         return 0.0
-    head = profile.members[0]
     best = 0.0
     for member in profile.members:
-        framed = member if params.per_member else head
-        score = cosine(story, member, rarity) * frame_factor(story, framed, params)
+        score = cosine(story, member, rarity) * frame_factor(story, member, params)
         best = max(best, score)
     known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
