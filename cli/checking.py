@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -66,6 +67,7 @@ class Checker:
         self._store: SqliteStore | None = None
         self._fetcher: Fetcher | None = None
         self._judge: Judge | None = None
+        self._parser: ThreadPoolExecutor | None = None
 
     @property
     def store(self) -> SqliteStore:
@@ -88,6 +90,9 @@ class Checker:
             self._store = SqliteStore(self._db, now_fn=self.now_fn)
             self._store.sync_feeds(sources)
             self._session = create_session(concurrency=settings.fetch_concurrency)
+            # One dedicated thread: parsing is GIL-bound, so more threads only contend
+            # (bench/ingest.py --parse-modes), while the loop stays free.
+            self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse")
             self._fetcher = Fetcher(
                 self._session,
                 timeout_seconds=settings.fetch_timeout_seconds,
@@ -113,6 +118,9 @@ class Checker:
         session, self._session = self._session, None
         if session is not None:
             await session.close()
+        parser, self._parser = self._parser, None
+        if parser is not None:
+            parser.shutdown(wait=True, cancel_futures=True)
         db, self._db = self._db, None
         if db is not None:
             db.close()
@@ -148,6 +156,7 @@ class Checker:
                 dry_run=dry_run,
                 pages=pages,
                 progress=self.progress,
+                executor=self._parser,
             )
 
 
