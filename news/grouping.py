@@ -64,7 +64,7 @@ class GroupingParams:
     lead_chars: int = 700
     lead_sentences: int = 3
     body_weight: float = 0.5
-    body_chars: int = 3000
+    body_chars: int = 1500
     same_outlet: float = 0.3
     rarity: float = 0.5
 
@@ -307,12 +307,10 @@ def _actor(title: str) -> str:
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*")
 
 
-def _body_tokens(body: str) -> list[str]:
-    """The names and numbers of a body, one token per mention (dates and clock times dropped)."""
-    found = [_stem(match.lower()) for match in _NAME.findall(body)]
+def _body_numbers(body: str) -> list[str]:
+    """The numbers of a body, one token per mention (dates and clock times left out)."""
     plain = _DATES.sub(" ", _CLOCK.sub(" ", body.lower()))
-    found += [_number(raw) for raw in _NUMBER.findall(plain)]
-    return [token for token in found if token not in _STOP]
+    return [_number(raw) for raw in _NUMBER.findall(plain)]
 
 
 def _names(text: str) -> frozenset[str]:
@@ -323,8 +321,10 @@ def _names(text: str) -> frozenset[str]:
 def story_features(
     title: str, lead: str, kind: Kind, params: GroupingParams = GroupingParams(), body: str = ""
 ) -> Features:
-    """The features of one story from its title, the start of its text and its body's names."""
-    names = _names(body or lead)
+    """The features of one story from its title, the start of its text and its body's names
+    and numbers (one token per mention)."""
+    mentions = [_stem(match.lower()) for match in _NAME.findall(body or lead)]
+    names = frozenset(mentions)
     weights: dict[str, float] = {}
     for part, factor in (
         (title, params.title_weight),
@@ -332,10 +332,11 @@ def story_features(
     ):
         for token in _tokens(part):
             weights[token] = weights.get(token, 0.0) + factor * token_weight(token, names)
-    if params.body_weight:
-        for token in _body_tokens(body):
-            weight = params.body_weight * token_weight(token, names)
-            weights[token] = weights.get(token, 0.0) + weight
+    if params.body_weight and body:
+        for token in (*mentions, *_body_numbers(body)):
+            if token not in _STOP:
+                weight = params.body_weight * token_weight(token, names)
+                weights[token] = weights.get(token, 0.0) + weight
     tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
     return _with_norm(Features(tokens, numbers, kind, _actor(title)))
@@ -499,7 +500,7 @@ def add_member(profile: Profile, features: Features) -> Profile:
     summed = dict(profile.centroid.tokens)
     for token, weight in features.tokens.items():
         summed[token] = round(summed.get(token, 0.0) + weight, 3)
-    top = sorted(summed.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TOKENS]
+    top = [(t, -w) for w, t in sorted((-w, t) for t, w in summed.items())[:CENTROID_TOKENS]]
     head = profile.centroid
     return _profile(kept, _make(dict(top), head.kind, head.actor), profile.count + 1)
 

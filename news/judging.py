@@ -51,7 +51,7 @@ from settings import Settings
 
 log = logging.getLogger(__name__)
 
-_READ_CHARS = 20_000
+_READ_CHARS = 6_000
 """Only this much of an article is read (summaries choose among its first sentences)."""
 
 

@@ -59,6 +59,19 @@ _INLINE_BOILERPLATE = re.compile(
     r"reuters/[A-Z][\w ]+|ap photo/[A-Z][\w ]+)\b|\[\s*(?:…|\.\.\.)\s*\]|\badvertisement\b)",
     re.IGNORECASE,
 )
+_INLINE_TRIGGERS = (
+    "appeared first",
+    "read more",
+    "continue reading",
+    "photo",
+    "image",
+    "picture",
+    "getty",
+    "reuters/",
+    "[",
+    "advertisement",
+)
+"""Words one of which every `_INLINE_BOILERPLATE` match contains (a cheap test first)."""
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Z.'-]+(?:[ ,/]+[A-Z][A-Za-z.'-]+){0,3},?\s+)?"
     r"(?:(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)"
@@ -103,8 +116,10 @@ def clean_text(text: str) -> str:
     if _HTML_HINT.search(text):
         text = html_to_text(text)
     text = _AGENCY_DATELINE.sub("", text.lstrip(), count=1)
-    text = _INLINE_BOILERPLATE.sub(" ", text)
-    paragraphs = (fold_whitespace(part) for part in re.split(r"\n\s*\n|\n", text))
+    lowered = text.lower()
+    if any(trigger in lowered for trigger in _INLINE_TRIGGERS):
+        text = _INLINE_BOILERPLATE.sub(" ", text)
+    paragraphs = (fold_whitespace(part) for part in text.split("\n"))
     return "\n".join(part for part in paragraphs if part)
 
 
@@ -215,7 +230,10 @@ def _choose(
     ]
     top = sorted(scored, key=lambda item: (-item[0], item[1]))[:_CANDIDATES]
     best: tuple[float, tuple[int, ...]] = (float("-inf"), ())
+    ceiling = (_MAX_SENTENCES - 1) * max(top[0][0], 0.0) if top else 0.0
     for head_score, head in top:
+        if _HEAD_WEIGHT * head_score + ceiling < best[0]:
+            break  # heads come best first: no later one can win, even with the best fill
         room = limit - len(sentences[head])
         others = [
             (score, i)
