@@ -135,13 +135,21 @@ _NOUNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 _LEAD_CHARS = 320
 
 
-def _earliest(text: str, patterns: Iterable[tuple[Kind, re.Pattern[str]]]) -> Kind | None:
-    best: tuple[int, int, Kind] | None = None
-    for rank, (kind, pattern) in enumerate(patterns):
-        found = pattern.search(text)
-        if found is not None and (best is None or (found.start(), rank) < best[:2]):
-            best = (found.start(), rank, kind)
-    return best[2] if best else None
+def _combine(patterns: Iterable[tuple[Kind, re.Pattern[str]]]) -> re.Pattern[str]:
+    """One pattern whose match is the earliest of any, the first listed winning at a tie."""
+    return re.compile("|".join(f"(?P<{kind}>{pattern.pattern})" for kind, pattern in patterns), _I)
+
+
+_ANY_VERB = _combine(_VERBS)
+_ANY_NOUN = _combine(_NOUNS)
+
+
+def _earliest(text: str, combined: re.Pattern[str]) -> Kind | None:
+    found = combined.search(text)
+    if found is None or found.lastgroup is None:
+        return None
+    kind: Kind = found.lastgroup  # type: ignore[assignment]  # group names are kinds
+    return kind
 
 
 def _lead(text: str) -> str:
@@ -227,7 +235,12 @@ def classify_kind(title: str, text: str) -> Kind:
     for special, pattern in _SPECIAL:
         if pattern.search(title):
             return special
-    for part, patterns in ((title, _VERBS), (lead, _VERBS), (title, _NOUNS), (lead, _NOUNS)):
+    for part, patterns in (
+        (title, _ANY_VERB),
+        (lead, _ANY_VERB),
+        (title, _ANY_NOUN),
+        (lead, _ANY_NOUN),
+    ):
         if part:
             kind = _earliest(part, patterns)
             if kind is not None:
