@@ -228,6 +228,18 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
+PROJECT_DIR = Path(__file__).resolve().parent
+
+
+def _bundled_default(path: Path) -> Path:
+    """A default seeds file: the one in the working directory if there is one, else the copy
+    beside this program, so `talkwatch` works when started from another directory."""
+    if path.exists():
+        return path
+    bundled = PROJECT_DIR / path
+    return bundled if bundled.exists() else path
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, *, config_path: Path | None = None
 ) -> Settings:
@@ -264,6 +276,9 @@ def load_settings(
             reason = str(exc)
             shown = "(hidden)" if spec.attr == "discord_token" else repr(raw)
             raise SettingsError(f"{source}={shown} {reason}") from exc
+    for attr in ("feeds_path", "topic_path"):
+        if attr not in values:
+            values[attr] = _bundled_default(getattr(Settings(), attr))
     settings = dataclasses.replace(Settings(), **values)
     if settings.poll_seconds < 60:
         log.warning(

@@ -23,7 +23,7 @@ def test_defaults_need_no_token() -> None:
     settings = load_settings({})
     assert settings.poll_seconds == 300
     assert str(settings.db_path) == "talkwatch.db"
-    assert str(settings.feeds_path) == "seeds/feeds.toml"
+    assert settings.feeds_path.as_posix().endswith("seeds/feeds.toml")
     assert not settings.has_token
 
 
@@ -108,3 +108,10 @@ def test_every_setting_is_in_the_readme_table() -> None:
         pytest.skip("README.md has no settings table yet")
     missing = [spec.env for spec in SPECS if spec.env not in documented]
     assert missing == [], f"settings missing from README.md's table: {missing}"
+
+
+def test_default_seed_files_are_found_from_another_directory() -> None:
+    settings = load_settings({})
+    assert settings.feeds_path.is_file()
+    assert settings.topic_path.is_file()
+    assert settings.feeds_path.name == "feeds.toml"
