@@ -169,7 +169,7 @@ def main() -> None:
                 f"{split:8} {name:12} n={len(chosen):4} devs={len(set(gold.values())):3} "
                 f"P={p:.3f} R={r:.3f} F1={f:.3f}"
             )
-            if args.show and split == "all":
+            if args.show and split == "tune":  # never read holdout texts
                 show(replay, gold, pred)
 
 

@@ -1,0 +1,128 @@
+"""The features grouping compares: weighted tokens, numbers, kind and actor of one story. Pure.
+
+See `news.grouping` for the method and why.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from news.records import Kind
+from news.wording import ACTORS, GENERIC, NAME, PEOPLE, STOP, TOKEN, body_numbers, stem, word_tokens
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingParams:
+    """The tuned knobs (see the module docstring for what each does)."""
+
+    threshold: float = 0.09
+    title_weight: float = 1.6
+    lead_weight: float = 1.0
+    kind_penalty: float = 0.6
+    actor_penalty: float = 0.7
+    number_penalty: float = 0.5
+    decay: float = 0.95
+    lead_chars: int = 700
+    lead_sentences: int = 3
+    body_weight: float = 0.5
+    body_chars: int = 1500
+    same_outlet: float = 0.3
+    rarity: float = 0.5
+
+
+DEFAULT_PARAMS = GroupingParams()
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What grouping compares: weighted tokens, numbers, kind and actor of one story."""
+
+    tokens: dict[str, float]
+    numbers: frozenset[str]
+    kind: Kind
+    actor: str
+    norm: float = field(default=0.0)
+
+
+@lru_cache(maxsize=65536)
+def _class_weight(token: str) -> float:
+    """The weight of a token by its class alone (0 when its class does not decide)."""
+    if token[0].isdigit():
+        return 1.5 if len(token) != 4 else 0.8
+    if token in GENERIC:
+        return 0.3
+    if token in ACTORS:
+        return 0.5
+    return 0.0
+
+
+def token_weight(token: str, names: frozenset[str] = frozenset()) -> float:
+    """The built-in weight: numbers and names count most, the topic's everyday words least."""
+    weight = _class_weight(token)
+    if weight:
+        return weight
+    if token in names:
+        return 1.4
+    return 0.7 if len(token) <= 3 else 1.0
+
+
+_ATTRIBUTION = re.compile(
+    r"(?:,\s*[^,]{1,40}\b(?:says?|said|told|reports?|claims?)\b[^,]*|\s+[-–—|]\s+[^-–—|]{1,40})$",
+    re.IGNORECASE,
+)
+
+
+def _actor(title: str) -> str:
+    """Who did it: the first side named in the title (a person, capital or country), leaving
+    out a trailing attribution (", Witkoff says", " — Kremlin")."""
+    for word in TOKEN.findall(_ATTRIBUTION.sub("", title).lower()):
+        actor = PEOPLE.get(word) or ACTORS.get(stem(word))
+        if actor is not None:
+            return actor
+    return ""
+
+
+def story_features(
+    title: str, lead: str, kind: Kind, params: GroupingParams = DEFAULT_PARAMS, body: str = ""
+) -> Features:
+    """The features of one story from its title, the start of its text and its body's names
+    and numbers (one token per mention)."""
+    mentions = [stem(match.lower()) for match in NAME.findall(body or lead)]
+    names = frozenset(mentions)
+    weights: dict[str, float] = {}
+    for part, factor in (
+        (title, params.title_weight),
+        (lead[: params.lead_chars], params.lead_weight),
+    ):
+        for token in word_tokens(part):
+            weights[token] = weights.get(token, 0.0) + factor * token_weight(token, names)
+    if params.body_weight and body:
+        for token in (*mentions, *body_numbers(body)):
+            if token not in STOP:
+                weight = params.body_weight * token_weight(token, names)
+                weights[token] = weights.get(token, 0.0) + weight
+    tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
+    numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
+    return _with_norm(Features(tokens, numbers, kind, _actor(title)))
+
+
+def _is_year(token: str) -> bool:
+    return len(token) == 4 and token.isdigit() and 1990 <= int(token) <= 2100
+
+
+def _with_norm(features: Features) -> Features:
+    norm = math.sqrt(sum(w * w for w in features.tokens.values()))
+    return replace(features, norm=norm)
+
+
+def index_tokens(features: Features) -> list[str]:
+    """The rare tokens a development is found by (not the topic's everyday words)."""
+    return [t for t in features.tokens if token_weight(t) >= 0.7]
+
+
+def make_features(tokens: dict[str, float], kind: Kind, actor: str) -> Features:
+    numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
+    return _with_norm(Features(tokens, numbers, kind, actor))

@@ -1,0 +1,137 @@
+"""How similar a story is to a development: a rarity-weighted cosine framed by kind and actor.
+Pure. See `news.grouping` for the method and why.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from news.features import DEFAULT_PARAMS, Features, GroupingParams, index_tokens
+from news.records import Kind
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Rarity:
+    """Squared rarity factors of a story's tokens and the story's reweighted squared norm."""
+
+    factors: dict[str, float]
+    story_square: float
+
+
+def rarity_of(story: Features, counts: dict[str, int], power: float) -> Rarity:
+    """Each token's weight divided by (1 + how many nearby developments mention it) ** power."""
+    factors = {token: (1.0 + count) ** (-2.0 * power) for token, count in counts.items()}
+    square = sum(w * w * factors.get(t, 1.0) for t, w in story.tokens.items())
+    return Rarity(factors, square)
+
+
+def cosine(a: Features, b: Features, rarity: Rarity | None = None) -> float:
+    """Weighted cosine. With `rarity` (made for `a`), both vectors are reweighted by it, so
+    tokens that every nearby development shares count little."""
+    if not a.norm or not b.norm:
+        return 0.0
+    if rarity is None:
+        small, large = (
+            (a.tokens, b.tokens) if len(a.tokens) <= len(b.tokens) else (b.tokens, a.tokens)
+        )
+        dot = sum(w * large[t] for t, w in small.items() if t in large)
+        return dot / (a.norm * b.norm)
+    dot = 0.0
+    b_square = b.norm * b.norm
+    factors = rarity.factors
+    other_tokens = b.tokens
+    for token, weight in a.tokens.items():
+        other = other_tokens.get(token)
+        if other is not None:
+            factor = factors.get(token, 1.0)
+            dot += weight * other * factor
+            b_square += other * other * (factor - 1.0)
+    if rarity.story_square <= 0.0 or b_square <= 0.0:
+        return 0.0
+    return dot / math.sqrt(rarity.story_square * b_square)
+
+
+_NEAR_KINDS = frozenset(
+    frozenset(pair.split("-"))
+    for pair in _words(
+        "meeting-statement meeting-agreement statement-other statement-agreement "
+        "statement-rejection other-agreement other-meeting"
+    )
+)
+
+
+_SPEECH_KINDS = frozenset(("proposal", "statement", "rejection"))
+_OPPOSED_KINDS = frozenset(
+    frozenset(pair.split("-"))
+    for pair in _words(
+        "proposal-statement proposal-rejection agreement-exchange meeting-exchange "
+        "proposal-exchange"
+    )
+)
+
+
+def kind_factor(a: Kind, b: Kind, penalty: float) -> float:
+    """1 for the same kind, a mild penalty for kinds outlets mix up, the full one otherwise,
+    and its square for the pairs the editorial rule keeps apart (an offer and the answer to
+    it, an exchange agreed and the exchange carried out)."""
+    if a == b:
+        return 1.0
+    pair = frozenset((a, b))
+    if pair in _NEAR_KINDS:
+        return (1.0 + penalty) / 2
+    if pair in _OPPOSED_KINDS:
+        return penalty * penalty
+    return penalty
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a development is compared by: a few member stories and the centroid of all."""
+
+    members: tuple[Features, ...]
+    centroid: Features
+    count: int
+    keys: tuple[str, ...] = ()
+    """The centroid's rare tokens (`index_tokens`), which the index files it under."""
+
+
+def make_profile(members: tuple[Features, ...], centroid: Features, count: int) -> Profile:
+    return Profile(members, centroid, count, tuple(index_tokens(centroid)))
+
+
+def similarity(
+    story: Features,
+    profile: Profile,
+    gap_hours: float,
+    window_hours: float,
+    params: GroupingParams = DEFAULT_PARAMS,
+    rarity: Rarity | None = None,
+) -> float:
+    """How likely the story reports the development of this profile, 0..1: the best match
+    with one of its member reports, each weighed by whether the two tell the same kind of
+    fact by the same actor, then numbers that disagree and the time between them."""
+    if not profile.members or gap_hours > window_hours:
+        return 0.0
+    best = 0.0
+    for member in profile.members:
+        score = cosine(story, member, rarity) * frame_factor(story, member, params)
+        best = max(best, score)
+    known = profile.centroid.numbers
+    if story.numbers and known and not story.numbers & known:
+        best *= params.number_penalty
+    return best * (1.0 - params.decay * gap_hours / window_hours)
+
+
+def frame_factor(story: Features, member: Features, params: GroupingParams) -> float:
+    """1 when both tell the same kind of fact by the same actor, less otherwise."""
+    factor = kind_factor(story.kind, member.kind, params.kind_penalty)
+    if story.actor and member.actor and story.actor != member.actor:
+        # who made an offer or a statement matters most: Kyiv's offer is not Moscow's answer
+        speech = story.kind in _SPEECH_KINDS and member.kind in _SPEECH_KINDS
+        factor *= params.actor_penalty ** (2 if speech else 1)
+    return factor

@@ -1,0 +1,200 @@
+"""Words as grouping compares them: tokens, a light stemmer, synonyms folded into concepts,
+dates joined into one token, clock times dropped. Pure; shared with `news.summary`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z\u00c0-\u024f\u0400-\u04ff]+\d*")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOP = _words(
+    """a about above across after again against all almost also although am among an and another
+    any are around as at be because been before being below between both but by can could did do
+    does doing down during each either else ever every few for from further had has have having
+    he her here hers him his how however i if in into is it its itself just least less let like
+    made make many may me might more most much must my near neither no nor not now of off often
+    on once one only or other our out over own per perhaps put quite rather really same she
+    should since so some such than that the their them then there these they this those though
+    through thus to too toward towards under until up upon us very via was we were what when where
+    whether which while who whom whose why will with within without would yet you your says said
+    say saying told tell tells according reported reports report reporting amid despite new
+    latest week day days time times year years today tonight yesterday tomorrow monday tuesday
+    wednesday thursday friday saturday sunday morning evening night late early first last next
+    two three four five six seven eight nine ten news update live video watch breaking exclusive
+    mr mrs ms dr s t it's ap reuters afp bloomberg adding added add also vladimir volodymyr
+    donald steve sergei sergey
+    dmitry dmitri marco recep tayyip andriy andrii rustem emmanuel keir friedrich yury yuri
+    kirill vladimirovich jd j d alexander oleksandr andrei andrey january february march april
+    june july august september october november december jan feb mar apr jun jul aug sep oct nov
+    dec"""
+)
+GENERIC = _words(
+    """ukraine russia us talk peace war president official minister foreign government country side
+    party leader state statement kremlin spokesman spokesperson comment conflict invasion region
+    military source told tass ria interfax ukrinform state european europe west western ceasefire
+    propose agree meet reject envoy delegation end ending settlement diplomat diplomatic process
+    deal plan moscow kyiv call"""
+)
+_SYNONYMS: dict[str, str] = {}
+
+
+def _synonyms(concept: str, words: str) -> None:
+    for word in words.split():
+        _SYNONYMS[word] = concept
+
+
+_synonyms(
+    "ukraine", "ukraine ukrainian ukrainians kyiv kiev zelensky zelenskyy zelenskiy zelenskii"
+)
+_synonyms("russia", "russia russian russians moscow kremlin putin peskov lavrov zakharova")
+_synonyms("us", "u.s u.s. usa american americans washington trump white biden")
+_synonyms("ceasefire", "ceasefire ceasefires truce truces cease-fire armistice")
+_synonyms(
+    "talk",
+    "talk talks negotiation negotiations negotiate negotiated negotiating "
+    "negotiator negotiators parley",
+)
+_synonyms("exchange", "exchange exchanges exchanged swap swaps swapped trade traded")
+_synonyms("prisoner", "prisoner prisoners pow pows captive captives detainee detainees pows")
+_synonyms("body", "body bodies remains")
+_synonyms(
+    "propose",
+    "propose proposes proposed proposal proposals offer offers offered plan plans initiative",
+)
+_synonyms(
+    "reject",
+    "reject rejects rejected rejection dismiss dismisses dismissed rebuff "
+    "rebuffs rebuffed refuse refuses refused",
+)
+_synonyms("agree", "agree agrees agreed agreement agreements deal deals accord")
+_synonyms("meet", "meet meets meeting meetings met summit")
+_synonyms("turkey", "turkey turkish türkiye istanbul ankara erdogan erdoğan fidan")
+_synonyms("saudi", "saudi saudis")
+_synonyms("qatar", "qatar qatari doha")
+_synonyms("uae", "uae emirati emirates dhabi")
+_synonyms("switzerland", "switzerland swiss geneva")
+_synonyms("belarus", "belarus belarusian minsk gomel")
+_synonyms("china", "china chinese beijing")
+_synonyms("vatican", "vatican pope holy")
+_synonyms("alaska", "alaska anchorage alaskan")
+_synonyms("child", "child children kids")
+_synonyms("grain", "grain grains")
+_synonyms("energy", "energy power")
+_synonyms("guarantee", "guarantee guarantees security-guarantee")
+_synonyms("announce", "announce announces announced declare declares declared unveil unveils")
+_synonyms("support", "back backs backed support supports supported endorse endorses endorsed")
+_synonyms(
+    "study",
+    "study studying studies consider considers considering analyze analyse "
+    "analyzing analysing weigh weighs weighing review reviewing examine examining",
+)
+_synonyms(
+    "return",
+    "return returns returned release released releases free freed frees "
+    "repatriate repatriated repatriation homecoming",
+)
+_synonyms(
+    "halt",
+    "halt halts halted pause paused pauses stop stops stopped moratorium "
+    "suspend suspends suspended",
+)
+_synonyms("strike", "strike strikes attack attacks attacked hitting hit")
+_synonyms("30", "month month-long monthlong")
+_synonyms("soldier", "soldier soldiers serviceman servicemen troops defender defenders fighters")
+_synonyms("wounded", "wounded injured")
+_synonyms("memorandum", "memorandum memoranda memo")
+
+ACTORS: dict[str, str] = {
+    "ukraine": "ukraine",
+    "russia": "russia",
+    "us": "us",
+    "turkey": "turkey",
+    "saudi": "saudi",
+    "qatar": "qatar",
+    "uae": "uae",
+    "china": "china",
+    "vatican": "vatican",
+}
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    if word in _SYNONYMS:
+        return _SYNONYMS[word]
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return _SYNONYMS.get(word, word)
+
+
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+DATES = re.compile(
+    rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}"
+)
+CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b")
+
+
+def _date_token(match: re.Match[str]) -> str:
+    month = match.group(1) or match.group(4)
+    day = match.group(2) or match.group(3)
+    return f" {month}{int(day)} "
+
+
+def number(raw: str) -> str:
+    return raw.replace(",", "").rstrip(".")
+
+
+def content_tokens(text: str) -> frozenset[str]:
+    """The distinct content tokens of a text, synonyms folded and stop words dropped (a quick
+    version of the features' tokens: dates are not joined into one token)."""
+    found = set()
+    for raw in TOKEN.findall(text.lower()):
+        token = number(raw) if raw[0].isdigit() else stem(raw)
+        if token not in STOP and len(token) > 1:
+            found.add(token)
+    return frozenset(found)
+
+
+def word_tokens(text: str) -> list[str]:
+    found: list[str] = []
+    lowered = CLOCK.sub(" ", text.lower().replace("’", "'").replace("'s ", " "))
+    lowered = DATES.sub(_date_token, lowered)
+    for raw in TOKEN.findall(lowered):
+        if raw[0].isdigit():
+            found.append(number(raw))
+        elif raw not in STOP and len(raw) > 1:
+            token = stem(raw)
+            if token not in STOP:
+                found.append(token)
+    return found
+
+
+NAME = re.compile(r"(?<![.!?\u201c\"]\s)(?<!^)\b[A-Z][a-z\u00e0-\u024f]+(?:-[A-Z][a-z]+)?")
+PEOPLE: dict[str, str] = {}
+for _side, _words_of_side in (
+    ("russia", "putin peskov lavrov medinsky ushakov zakharova dmitriev karasin kremlin moscow"),
+    ("ukraine", "zelensky zelenskyy zelenskiy zelenskii yermak umerov sybiha kyiv kiev"),
+    ("us", "trump witkoff rubio vance kellogg washington"),
+    ("turkey", "erdogan erdoğan fidan ankara"),
+):
+    for _word in _words_of_side.split():
+        PEOPLE[_word] = _side
+
+
+NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*")
+
+
+def body_numbers(body: str) -> list[str]:
+    """The numbers of a body, one token per mention (dates and clock times left out)."""
+    plain = DATES.sub(" ", CLOCK.sub(" ", body.lower()))
+    return [number(raw) for raw in NUMBER.findall(plain)]
