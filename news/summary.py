@@ -29,11 +29,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import combinations
+from dataclasses import dataclass
 
 import sentencex
 
-from news.grouping import content_tokens
 from news.text import clip, fold_whitespace, html_to_text
 
 _LANGUAGE = "en"
@@ -46,7 +45,8 @@ _BOILERPLATE_SENTENCE = re.compile(
     r"photo(?:graph)?s?(?: credit)?\s*:.*|image(?: credit)?\s*:.*|"
     r"\(?(?:photo|image|picture) by\b.*|follow us\b.*|copyright\b.*|©.*|all rights reserved.*|"
     r"this (?:story|article) (?:was|has been) (?:updated|corrected)\b.*|"
-    r"\(?reporting by\b.*|\(?editing by\b.*|\(?writing by\b.*|"
+    r"\(?reporting by\b.*|\(?editing by\b.*|\(?writing by\b.*|[A-Z].{0,160} contributed"
+    r"(?: reporting| to this (?:report|story|article))?\.\)?$|"
     r"by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
     r"{0,3})?\.?$)",
     re.IGNORECASE,
@@ -87,35 +87,99 @@ _BYLINE_LEAD = re.compile(
     r"^(?:by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
     r"{0,3})?\s*(?:[|,·•-]\s*)?(?:\d+ (?:min|minutes) read)?\s*)",
 )
-_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
-_DETAIL = re.compile(
-    r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
-    r"april|may|june|july|august|september|october|november|december|today|tomorrow|"
-    r"yesterday|next week|this week)\b",
-    re.IGNORECASE,
+_WORD = re.compile(r"[a-z0-9]+(?:[,.][0-9]+)*")
+_NEWS_WORDS = frozenset(
+    str.split(
+        "agree agreed agrees proposed proposes offered offers rejected rejects accepted accepts "
+        "signed exchanged swapped released returned freed announced declared met meets held "
+        "hosted reached handed demanded demands undertook undertakes committed commits approved "
+        "finalised finalized resumed launched postponed invited endorsed ordered lasted ended"
+    )
 )
-_DIGIT = re.compile(r"\d")
-_CANDIDATES = 8
-_READ_SENTENCES = 16
-_MAX_SENTENCES = 3
-_HEAD_WEIGHT = 6.0
+"""A party did something: the mark of a news sentence (with `_NEWS_PHRASE`)."""
+_NEWS_PHRASE = re.compile(
+    r"\b(?:called (?:on|for)|spent [a-z0-9 ]{1,24}(?:hours|days)|(?:will|would|to) (?:hold|"
+    r"meet|host|travel|visit|sign|start|begin|resume|take effect|enter into force)|(?:said|"
+    r"says|told \w+) (?:it|they|he|she|on \w+ (?:it|they))? ?(?:would|will))\b"
+)
+_OUTCOME_WORDS = frozenset(
+    str.split(
+        "agreement agreements deal exchange exchanges swap return returns ceasefire truce "
+        "memorandum round treaty guarantee guarantees corridor moratorium prisoner prisoners "
+        "bodies date valid venue"
+    )
+)
+_DATE_WORDS = frozenset(
+    str.split(
+        "monday tuesday wednesday thursday friday saturday sunday january february april june "
+        "july august september october november december today tomorrow"
+    )
+)
+_DATE_PHRASE = re.compile(
+    r"\b(?:next|this) week\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several) "
+    r"(?:hours|days|weeks|months|years)\b"
+)
+_PLACE = re.compile(r"\b(?:in|at|to|from) (?:the )?[A-Z][a-z]")
+_NAME = re.compile(r"[^.!?] [A-Z][a-z]")
+_ANAPHOR = re.compile(
+    r"^(?:(?:That|This|These|Those|Such)(?! (?:week|month|year|morning|evening|day)\b)|It|He|"
+    r"She|They|His|Her|Their|Its|There|Then|Still|But|And|So|Yet|Instead|Meanwhile|Now)\b"
+)
+"""Openers that lean on an earlier sentence: the sentence is not the news on its own."""
+_SCENE = re.compile(
+    r"^(?:[^,]{0,40}\b(?:later|earlier|afterwards|ago),|(?:on|in) an? \w+ (?:morning|"
+    r"afternoon|evening|night|day)\b|(?:by|at|just after|shortly after) (?:lunchtime|"
+    r"nightfall|evening|dawn|noon|midnight|the time)\b|when |as |inside|outside|behind)|"
+    r"\bthat is how\b|\bsuch (?:was|is) \w+\b|\b(?:was|were) (?!going\b)\w+ing\b"
+)
+"""Scene-setting and colour (on the lower-cased sentence)."""
+_BACKGROUND = re.compile(
+    r"\b(?:who (?:co-)?(?:wrote|founded|led|served|took|was|had|has)|since (?:19|20)\d\d|"
+    r"(?:has|had|have) (?:long|repeatedly|always|consistently)|previously|in the past|still|"
+    r"for years|last year|years ago|for the first time since)\b|(?:^|, )(?:before|after) \w+,"
+)
+"""Background rather than the new fact (on the lower-cased sentence)."""
+_BACKGROUND_HINTS = frozenset(
+    str.split(
+        "who since long repeatedly always consistently previously past still years year before "
+        "after"
+    )
+)
+_SPEECH_WORDS = frozenset(("said", "says", "told", "added", "wrote"))
+_QUOTE_TAIL = re.compile(r"[,.?!][\"”’']\s+(?:\w+\s+){0,3}(?:said|says|told|added|wrote)\b")
+_CANDIDATES = 16
+_POSSESSIVES = ("His", "Her", "Their", "Its")
+_FILL_SCORE = 1.0
+_TIME_ZONE = re.compile(r"(?:[A-Z][a-z]+ time|GMT|UTC|CET|EET|MSK|ET|local time)\b")
 _ENDINGS = '.!?…"”’»)'
 _STOP = frozenset(
     str.split(
         "a an the of to in on at for and or but by with from as is are was were be been has "
         "have had it its this that these those he she they we i you his her their our not no "
         "will would could should may might can said says say after over about into than then "
-        "also more new"
+        "also more new who which what when where while"
     )
 )
 _QUOTE_OPEN = ('"', "“", "‘", "'", "«")
+_CLAUSE_STOP = re.compile(r"[;:]\s")
+_INTRODUCING = re.compile(
+    r"\b(?:said|says|told|added|wrote|following|follows|include|includes|including|are|were|"
+    r"is|was|namely|as|reads?|stated?|declared)$",
+    re.IGNORECASE,
+)
+
+
+class LeadSentence(str):
+    """A sentence that followed a stripped dateline: a wire report's lead, which by convention
+    states the news."""
+
+    __slots__ = ()
 
 
 def clean_text(text: str) -> str:
     """Plain text with HTML turned to text and inline boilerplate removed; paragraphs kept."""
     if _HTML_HINT.search(text):
         text = html_to_text(text)
-    text = _AGENCY_DATELINE.sub("", text.lstrip(), count=1)
     lowered = text.lower()
     if any(trigger in lowered for trigger in _INLINE_TRIGGERS):
         text = _INLINE_BOILERPLATE.sub(" ", text)
@@ -124,14 +188,34 @@ def clean_text(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Whole sentences of a cleaned text, boilerplate dropped and datelines stripped."""
+    """Whole sentences of a cleaned text, boilerplate dropped and datelines stripped; the
+    sentence a dateline led is a `LeadSentence`."""
     sentences: list[str] = []
     for paragraph in text.split("\n"):
-        for raw in sentencex.segment(_LANGUAGE, paragraph):
+        dated = False
+        if not sentences:
+            undated = _AGENCY_DATELINE.sub("", paragraph, count=1)
+            dated, paragraph = undated != paragraph, undated
+        for raw in _join_clock_times(sentencex.segment(_LANGUAGE, paragraph)):
             sentence = _strip_prefixes(raw.strip())
             if sentence and not _BOILERPLATE_SENTENCE.match(sentence):
-                sentences.append(sentence)
+                lead = not sentences and (dated or len(sentence) < len(raw.strip()))
+                sentences.append(LeadSentence(sentence) if lead else sentence)
     return sentences
+
+
+def _join_clock_times(parts: Iterable[str]) -> Iterable[str]:
+    """Segments glued back where the splitter broke after "p.m." before "Moscow time"."""
+    held = ""
+    for part in parts:
+        if held.rstrip().endswith(("a.m.", "p.m.")) and _TIME_ZONE.match(part):
+            held = f"{held.rstrip()} {part.lstrip()}"
+            continue
+        if held:
+            yield held
+        held = part
+    if held:
+        yield held
 
 
 def _strip_prefixes(sentence: str) -> str:
@@ -152,36 +236,70 @@ def count_sentences(text: str) -> int:
 
 def topic_tokens(terms: Iterable[str]) -> frozenset[str]:
     """The topic's words in the form sentences are compared in."""
-    return content_tokens(" ".join(terms))
+    return _tokens(" ".join(terms))
 
 
-def _score(
-    index: int,
-    sentence: str,
-    tokens: frozenset[str],
-    title_words: frozenset[str],
-    topic: frozenset[str],
-) -> float:
-    score = 1.5 / (1.0 + index * 0.5)
-    shared = len(tokens & title_words)
-    if title_words:
-        score += 4.0 * shared / len(title_words)
-    score += 1.0 * sum(1 for token in tokens & title_words if token[0].isdigit())
-    on_topic = min(len(tokens & topic), 3)
-    score += on_topic * 0.5
-    if _DIGIT.search(sentence):
-        score += 1.0
-    elif _DETAIL.search(sentence):
-        score += 0.5
-    if not shared and not on_topic:
-        score -= 2.0  # a scene or colour, not the news
+def _tokens(text: str) -> frozenset[str]:
+    return _stems(_WORD.findall(text.lower()))
+
+
+def _stems(words: list[str]) -> frozenset[str]:
+    """Distinct content words, stop words dropped, a final "s" dropped and cut to six letters (a
+    light stem: "negotiations" and the topic prefix "negotiat" meet); numbers kept whole."""
+    return frozenset(
+        word if word[0].isdigit() else word[: 6 if word[-1] != "s" or word[-2] == "s" else -1][:6]
+        for word in words
+        if (word not in _STOP and len(word) > 2) or word[0].isdigit()
+    )
+
+
+def _score(index: int, sentence: str, context: _Context) -> tuple[float, frozenset[str]]:
+    """How much the sentence reads as the news (see the module docstring), and its tokens."""
+    lowered = sentence.lower()
+    words = _WORD.findall(lowered)
+    seen = frozenset(words)
+    tokens = _stems(words)
+    score = 2.0 / (1.0 + 0.6 * index)
+    if context.title:
+        shared = tokens & context.title
+        score += 3.0 * len(shared) / len(context.title)
+        score += sum(1.0 for token in shared if token[0].isdigit())
+    on_topic = min(len(tokens & context.topic), 4)
+    news = not seen.isdisjoint(_NEWS_WORDS) or _NEWS_PHRASE.search(lowered) is not None
+    score += 0.4 * on_topic + (1.5 if news else 0.0)
+    score += 0.4 * min(len(seen & _OUTCOME_WORDS), 3)
+    specifics = 1.2 if any(word[0].isdigit() for word in words) else 0.0
+    if not seen.isdisjoint(_DATE_WORDS) or _DATE_PHRASE.search(lowered):
+        specifics += 0.7
+    specifics += 0.5 if _PLACE.search(sentence) else 0.0
+    specifics += 0.3 * min(len(_NAME.findall(sentence)), 3)
+    score += min(specifics, 2.5)
+    penalty = _penalty(sentence, lowered, seen, len(tokens)) + (0.0 if news or on_topic else 2.0)
+    if isinstance(sentence, LeadSentence) and penalty < 1.0:
+        score += 2.5  # a wire lead after a dateline states the news
+    return score - penalty, tokens
+
+
+def _penalty(sentence: str, lowered: str, seen: frozenset[str], size: int) -> float:
+    """Points off for what is not the news: anaphora, scenes, quotes, background, questions."""
+    penalty = 0.0
+    anaphor = _ANAPHOR.match(sentence)
+    if anaphor:
+        penalty += 0.5 if anaphor.group(0) in _POSSESSIVES else 1.5
+    if _SCENE.search(lowered):
+        penalty += 2.0
+    tail = not seen.isdisjoint(_SPEECH_WORDS) and _QUOTE_TAIL.search(sentence) is not None
     if sentence.startswith(_QUOTE_OPEN):
-        score -= 1.0
+        penalty += 2.0 if tail else 2.5
+    elif tail:
+        penalty += 1.0
+    if not seen.isdisjoint(_BACKGROUND_HINTS) and _BACKGROUND.search(lowered):
+        penalty += 1.5
     if sentence.endswith("?"):
-        score -= 1.5
-    if len(sentence) < 40 or len(tokens) < 4:
-        score -= 1.5
-    return score
+        penalty += 2.0
+    if len(sentence) < 40 or size < 4:
+        penalty += 1.5
+    return penalty
 
 
 def summarise(title: str, text: str, *, limit: int = 280, topic_terms: Iterable[str] = ()) -> str:
@@ -197,10 +315,9 @@ def summarise_sentences(
 ) -> str:
     """`summarise` on a plain one-line title and already split sentences; `topic` made by
     `topic_tokens`."""
-    title_words = content_tokens(title)
-    chosen = _choose(sentences, title_words, topic, title_words | topic, limit)
+    chosen = _choose(sentences, _Context(_tokens(title), topic), limit)
     if chosen:
-        return " ".join(sentences[i] for i in sorted(chosen))
+        return " ".join(chosen)
     if title and len(title) < limit and title[-1] not in _ENDINGS:
         return title + "."  # a headline is a sentence without its full stop
     if title and len(title) <= limit:
@@ -208,45 +325,65 @@ def summarise_sentences(
     return _clip_words(title or " ".join(sentences), limit)
 
 
-def _choose(
-    sentences: list[str],
-    title_words: frozenset[str],
-    topic: frozenset[str],
-    on_topic: frozenset[str],
-    limit: int,
-) -> tuple[int, ...]:
-    """The indexes of the best-scoring set of up to three sentences that fits the limit.
+@dataclass(frozen=True, slots=True)
+class _Context:
+    title: frozenset[str]
+    topic: frozenset[str]
 
-    Only the eight best sentences are considered; the best one must be on the topic or the
-    title; the others must share at least a word with them.
-    """
-    tokens = {
-        i: content_tokens(sentence)
-        for i, sentence in enumerate(sentences[:_READ_SENTENCES])
-        if len(sentence) <= limit and sentence[-1] in _ENDINGS
-    }
-    scored = [
-        (_score(i, sentences[i], found, title_words, topic), i) for i, found in tokens.items()
-    ]
-    top = sorted(scored, key=lambda item: (-item[0], item[1]))[:_CANDIDATES]
-    best: tuple[float, tuple[int, ...]] = (float("-inf"), ())
-    ceiling = (_MAX_SENTENCES - 1) * max(top[0][0], 0.0) if top else 0.0
-    for head_score, head in top:
-        if _HEAD_WEIGHT * head_score + ceiling < best[0]:
-            break  # heads come best first: no later one can win, even with the best fill
-        room = limit - len(sentences[head])
-        others = [
-            (score, i)
-            for score, i in top
-            if i != head and score > 0 and len(sentences[i]) < room and tokens[i] & on_topic
-        ]
-        for size in range(_MAX_SENTENCES):
-            for group in combinations(others, size):
-                length = sum(len(sentences[i]) + 1 for _, i in group)
-                total = _HEAD_WEIGHT * head_score + sum(score for score, _ in group)
-                if length <= room and total > best[0]:
-                    best = (total, (head, *(i for _, i in group)))
-    return tuple(sorted(best[1]))
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    score: float
+    index: int
+    text: str
+    tokens: frozenset[str]
+
+
+def _choose(sentences: list[str], context: _Context, limit: int) -> list[str]:
+    """The best news sentence, then the best others that fit and add something new, in the
+    order of the text."""
+    candidates: list[_Candidate] = []
+    for index, sentence in enumerate(sentences[:_CANDIDATES]):
+        text = sentence if len(sentence) <= limit else _head_clause(sentence, limit)
+        if text and text[-1] in _ENDINGS:
+            score, tokens = _score(index, text, context)
+            candidates.append(_Candidate(score, index, text, tokens))
+    if not candidates:
+        return []
+    candidates.sort(key=lambda c: (-c.score, c.index))
+    chosen = [candidates[0]]
+    room = limit - len(candidates[0].text)
+    covered = set(candidates[0].tokens)
+    for candidate in candidates[1:]:
+        if candidate.score < _FILL_SCORE or len(candidate.text) + 1 > room:
+            continue
+        fresh = candidate.tokens - covered
+        if len(fresh) * 2 < len(candidate.tokens):
+            continue  # mostly repeats what is chosen
+        chosen.append(candidate)
+        room -= len(candidate.text) + 1
+        covered |= candidate.tokens
+    return [c.text for c in sorted(chosen, key=lambda c: c.index)]
+
+
+def _head_clause(sentence: str, limit: int) -> str:
+    """The independent clause before a sentence's first semicolon or colon, ended with the
+    sentence's own full stop, when it fits the limit; else ""."""
+    if sentence[-1] != ".":
+        return ""
+    found = _CLAUSE_STOP.search(sentence, 0, limit)
+    if found is None:
+        return ""
+    head = sentence[: found.start()].rstrip()
+    if len(head.split()) < 8 or _INTRODUCING.search(head) or not _balanced(head):
+        return ""
+    return head + "."
+
+
+def _balanced(text: str) -> bool:
+    """No quotation or bracket is left open in `text`."""
+    straight = text.count('"') % 2 == 0
+    return straight and text.count("“") == text.count("”") and text.count("(") == text.count(")")
 
 
 def _clip_words(text: str, limit: int) -> str:
