@@ -8,8 +8,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import lru_cache
 
+from news.event_days import calendar_days, weekdays
 from news.records import Kind
 from news.wording import ACTORS, GENERIC, NAME, PEOPLE, STOP, TOKEN, body_numbers, stem, word_tokens
 
@@ -31,6 +33,7 @@ class GroupingParams:
     body_chars: int = 1500
     same_outlet: float = 0.3
     rarity: float = 0.5
+    date_penalty: float = 0.5
 
 
 DEFAULT_PARAMS = GroupingParams()
@@ -45,6 +48,10 @@ class Features:
     kind: Kind
     actor: str
     norm: float = field(default=0.0)
+    calendar: frozenset[int] = frozenset()
+    """Calendar dates named in the title and lead (`news.event_days`)."""
+    weekdays: frozenset[int] = frozenset()
+    """Weekdays named in the title and lead, "yesterday" and the like resolved."""
 
 
 @lru_cache(maxsize=65536)
@@ -85,11 +92,30 @@ def _actor(title: str) -> str:
     return ""
 
 
+_REVISION = re.compile(
+    r"^(?:(?:update|wrapup|refile|corrected|correction|exclusive|breaking|live(?: updates)?|"
+    r"analysis|factbox)\s*\d*\s*[-:–—|]\s*)+",
+    re.IGNORECASE,
+)
+
+
+def strip_revision(title: str) -> str:
+    """The title without the wire's revision marker ("UPDATE 2-", "REFILE-", "LIVE:"), which
+    an outlet adds when it rewrites its story of one fact."""
+    return _REVISION.sub("", title) if "-" in title[:20] or ":" in title[:20] else title
+
+
 def story_features(
-    title: str, lead: str, kind: Kind, params: GroupingParams = DEFAULT_PARAMS, body: str = ""
+    title: str,
+    lead: str,
+    kind: Kind,
+    params: GroupingParams = DEFAULT_PARAMS,
+    body: str = "",
+    reported_at: datetime | None = None,
 ) -> Features:
     """The features of one story from its title, the start of its text and its body's names
-    and numbers (one token per mention)."""
+    and numbers (one token per mention), and the days its title and lead name."""
+    title = strip_revision(title)
     mentions = [stem(match.lower()) for match in NAME.findall(body or lead)]
     names = frozenset(mentions)
     weights: dict[str, float] = {}
@@ -105,8 +131,9 @@ def story_features(
                 weight = params.body_weight * token_weight(token, names)
                 weights[token] = weights.get(token, 0.0) + weight
     tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
-    numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
-    return _with_norm(Features(tokens, numbers, kind, _actor(title)))
+    head = f"{title}. {lead[: params.lead_chars]}"
+    days = calendar_days(head), weekdays(head, reported_at)
+    return make_features(tokens, kind, _actor(title), *days)
 
 
 def _is_year(token: str) -> bool:
@@ -123,6 +150,12 @@ def index_tokens(features: Features) -> list[str]:
     return [t for t in features.tokens if token_weight(t) >= 0.7]
 
 
-def make_features(tokens: dict[str, float], kind: Kind, actor: str) -> Features:
+def make_features(
+    tokens: dict[str, float],
+    kind: Kind,
+    actor: str,
+    calendar: frozenset[int] = frozenset(),
+    days: frozenset[int] = frozenset(),
+) -> Features:
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
-    return _with_norm(Features(tokens, numbers, kind, actor))
+    return _with_norm(Features(tokens, numbers, kind, actor, 0.0, calendar, days))

@@ -51,7 +51,15 @@ from news.features import (
     story_features,
 )
 from news.records import KINDS, Kind
-from news.similarity import Profile, Rarity, cosine, make_profile, rarity_of, similarity
+from news.similarity import (
+    Profile,
+    Rarity,
+    cosine,
+    make_profile,
+    outlet_factor,
+    rarity_of,
+    similarity,
+)
 from news.wording import content_tokens
 
 __all__ = [
@@ -91,11 +99,12 @@ def add_member(profile: Profile, features: Features) -> Profile:
 
 
 def _encode_features(features: Features) -> dict[str, object]:
-    return {
-        "t": features.tokens,
-        "k": features.kind,
-        "a": features.actor,
-    }
+    encoded: dict[str, object] = {"t": features.tokens, "k": features.kind, "a": features.actor}
+    if features.calendar:
+        encoded["d"] = sorted(features.calendar)
+    if features.weekdays:
+        encoded["w"] = sorted(features.weekdays)
+    return encoded
 
 
 def encode_signature(profile: Profile) -> str:
@@ -115,7 +124,9 @@ def _decode_features(raw: object) -> Features:
     tokens = {str(t): float(w) for t, w in raw.get("t", {}).items()}
     found = raw.get("k")
     kind: Kind = found if found in KINDS else "other"
-    return make_features(tokens, kind, str(raw.get("a", "")))
+    calendar = frozenset(int(day) for day in raw.get("d", ()))
+    days = frozenset(int(day) for day in raw.get("w", ()))
+    return make_features(tokens, kind, str(raw.get("a", "")), calendar, days)
 
 
 @lru_cache(maxsize=8192)
@@ -234,8 +245,8 @@ class DevelopmentIndex:
             entry = self._entries[development_id]
             gap = live[development_id]
             score = similarity(story, entry.profile, gap, self.window_hours, self.params, rarity)
-            if outlet and outlet in entry.outlets:
-                score *= self.params.same_outlet
+            if outlet and score and outlet in entry.outlets:
+                score *= outlet_factor(story, entry.profile, self.params)
             if score > best:
                 best_id, best = development_id, score
         if best >= self.params.threshold:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from news.event_days import days_disagree
 from news.features import DEFAULT_PARAMS, Features, GroupingParams, index_tokens
 from news.records import Kind
 
@@ -120,11 +121,17 @@ def similarity(
     best = 0.0
     for member in profile.members:
         score = cosine(story, member, rarity) * frame_factor(story, member, params)
+        if score > best and _days_disagree(story, member):
+            score *= params.date_penalty
         best = max(best, score)
     known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
         best *= params.number_penalty
     return best * (1.0 - params.decay * gap_hours / window_hours)
+
+
+def _days_disagree(story: Features, member: Features) -> bool:
+    return days_disagree(story.calendar, story.weekdays, member.calendar, member.weekdays)
 
 
 def frame_factor(story: Features, member: Features, params: GroupingParams) -> float:
@@ -135,3 +142,20 @@ def frame_factor(story: Features, member: Features, params: GroupingParams) -> f
         speech = story.kind in _SPEECH_KINDS and member.kind in _SPEECH_KINDS
         factor *= params.actor_penalty ** (2 if speech else 1)
     return factor
+
+
+def is_other_fact(story: Features, profile: Profile, params: GroupingParams) -> bool:
+    """Does the story visibly tell another fact than the development? Its numbers disagree, or
+    no remembered report tells the same kind of fact (or one outlets mix up with it) by the
+    same actor. A rewrite of one fact ("UPDATE 1-...", a longer version) keeps all of these."""
+    known = profile.centroid.numbers
+    if story.numbers and known and not story.numbers & known:
+        return True
+    return all(frame_factor(story, member, params) < 1.0 for member in profile.members)
+
+
+def outlet_factor(story: Features, profile: Profile, params: GroupingParams) -> float:
+    """For a development the story's own outlet already reported: outlets rewrite and update
+    their story of one fact (no penalty), but a differently framed story of theirs usually
+    brings a new fact (`params.same_outlet`)."""
+    return params.same_outlet if is_other_fact(story, profile, params) else 1.0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from news.grouping import (
     DevelopmentIndex,
     Features,
@@ -129,16 +131,106 @@ def test_synonyms_and_datelines_fold_into_the_same_tokens() -> None:
     assert "1000" in content_tokens("swap of 1,000 prisoners")
 
 
-def test_an_outlet_reporting_again_is_more_likely_a_new_fact() -> None:
+def outlet_index(dev_id: str, found: Features, outlet: str) -> DevelopmentIndex:
     index = DevelopmentIndex(WINDOW_HOURS)
-    index.add("d-talks", new_profile(ISTANBUL), T0, T0, outlets=["Reuters"])
-    follow_up = features(
-        "Russia and Ukraine hold talks in Istanbul",
-        "Russian and Ukrainian delegations met in Istanbul on Friday for talks on prisoners.",
+    index.add(dev_id, new_profile(found), T0, T0, outlets=[outlet])
+    return index
+
+
+SWAP_DONE = features(
+    "Russia and Ukraine swap 390 prisoners each in first stage of exchange",
+    "Ukraine and Russia each released 390 people on Friday in the first stage of the "
+    "exchange, Ukraine's coordination headquarters said.",
+)
+
+
+def test_an_outlets_rewrite_of_its_own_story_joins() -> None:
+    index = outlet_index("d-swap", SWAP_DONE, "Reuters")
+    rewrite = features(
+        "UPDATE 2-Russia, Ukraine exchange 390 POWs each in biggest swap since talks",
+        "Russia and Ukraine each freed 390 prisoners of war on Friday, the first part of an "
+        "exchange of 1,000 for 1,000 agreed in Istanbul, both sides said. Adds Zelenskiy quote.",
     )
-    same_outlet = index.best_match(follow_up, T0 + timedelta(hours=5), "Reuters")[1]
-    other_outlet = index.best_match(follow_up, T0 + timedelta(hours=5), "AP")[1]
-    assert same_outlet < other_outlet
+    match, score = index.best_match(rewrite, T0 + timedelta(hours=4), "Reuters")
+    assert match == "d-swap", score
+    assert score == index.best_match(rewrite, T0 + timedelta(hours=4), "AP")[1]
+
+
+def test_an_outlets_longer_version_of_its_own_story_joins() -> None:
+    talks = features(
+        "Russian, Ukrainian delegations meet in Istanbul",
+        "Delegations from Russia and Ukraine met at the Dolmabahce Palace in Istanbul on "
+        "Friday for their first direct talks since 2022.",
+    )
+    index = outlet_index("d-istanbul", talks, "Al Jazeera")
+    longer = features(
+        "Live: Russia and Ukraine hold first direct talks in three years in Istanbul",
+        "Russian and Ukrainian negotiators are meeting at Istanbul's Dolmabahce Palace, with "
+        "Turkey's foreign minister Hakan Fidan opening the session on Friday.",
+        body="Russian and Ukrainian negotiators are meeting at Istanbul's Dolmabahce Palace. "
+        "Vladimir Medinsky leads the Russian side; Rustem Umerov the Ukrainian one.",
+    )
+    match, score = index.best_match(longer, T0 + timedelta(hours=2), "Al Jazeera")
+    assert match == "d-istanbul", score
+    assert score == index.best_match(longer, T0 + timedelta(hours=2), "BBC News")[1]
+
+
+def test_an_outlets_next_story_about_another_fact_stays_apart() -> None:
+    index = outlet_index("d-talks", ISTANBUL, "Reuters")
+    carried_out = features(
+        "Russia and Ukraine carry out first stage of 1,000-for-1,000 prisoner swap",
+        "Russia and Ukraine exchanged 390 prisoners each on Friday, the first part of the "
+        "swap agreed at the Istanbul talks, the defence ministry in Moscow said.",
+    )
+    at = T0 + timedelta(hours=6)
+    same_outlet = index.best_match(carried_out, at, "Reuters")
+    assert same_outlet[0] is None
+    assert same_outlet[1] < index.best_match(carried_out, at, "AP")[1]
+
+
+def test_an_outlets_answer_after_its_offer_report_stays_apart() -> None:
+    offer = features(
+        "Ukraine proposes new round of talks with Russia in Istanbul",
+        "Ukraine on Monday proposed a new round of direct talks with Russia in Istanbul, "
+        "Foreign Minister Andrii Sybiha said.",
+    )
+    index = outlet_index("d-offer", offer, "Kyiv Independent")
+    answer = features(
+        "Kremlin says it will study Kyiv's proposal for Istanbul talks",
+        "Moscow will study Ukraine's proposal for a new round of talks in Istanbul, Kremlin "
+        "spokesman Dmitry Peskov said on Tuesday.",
+    )
+    match, _ = index.best_match(answer, T0 + timedelta(hours=18), "Kyiv Independent")
+    assert match is None
+
+
+def test_two_visits_on_different_days_are_two_developments() -> None:
+    first = features(
+        "Putin receives Witkoff in the Kremlin for five hours of talks",
+        "Vladimir Putin held talks with U.S. envoy Steve Witkoff in the Kremlin on Tuesday, "
+        "aide Yuri Ushakov said.",
+    )
+    second = features(
+        "Witkoff back in the Kremlin for talks with Putin",
+        "U.S. envoy Steve Witkoff held talks with Vladimir Putin in the Kremlin on Thursday, "
+        "aide Yuri Ushakov said.",
+    )
+    retold = features(
+        "Ushakov: Putin-Witkoff meeting in Kremlin lasted five hours",
+        "Kremlin aide Yuri Ushakov said Vladimir Putin's talks with U.S. envoy Steve Witkoff on "
+        "Tuesday were useful.",
+    )
+    second_if_tuesday = features(
+        "Witkoff back in the Kremlin for talks with Putin",
+        "U.S. envoy Steve Witkoff held talks with Vladimir Putin in the Kremlin on Tuesday, "
+        "aide Yuri Ushakov said.",
+    )
+    index = index_with(("d-visit", "", first, T0))
+    at = T0 + timedelta(hours=3)
+    assert index.best_match(retold, at)[0] == "d-visit"
+    other_day = index.best_match(second, at)[1]
+    assert other_day == pytest.approx(index.best_match(second_if_tuesday, at)[1] * 0.5)
+    assert other_day < index.best_match(retold, at)[1]
 
 
 def test_grouping_probe_smoke() -> None:
