@@ -3,20 +3,32 @@
 A missing or rejected token, a bad feeds file or topic profile, or an unopenable database is
 one line on stderr and exit code 2, never a traceback. The token is never printed or logged: a
 logging filter masks it should any library ever put it in a message.
+
+Discord unreachable at start (connection refused, network down, Discord's 5xx) is what an
+operator expects to pass: the bot logs one warning per attempt and keeps trying, waiting 1 s,
+2 s, 4 s... up to `LOGIN_RETRY_MAX_SECONDS`, until it logs in or is stopped. Once connected,
+discord.py itself reconnects the gateway.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from settings import Settings
 
+if TYPE_CHECKING:
+    import discord
+
 EXIT_OK = 0
 EXIT_CONFIG = 2
+LOGIN_RETRY_FIRST_SECONDS = 1.0
+LOGIN_RETRY_MAX_SECONDS = 15.0
 
 log = logging.getLogger("talkwatch")
 
@@ -84,17 +96,20 @@ async def run_bot(settings: Settings, token: str) -> int:
     bot = TalkwatchBot(settings, checker=checker)
     loop = asyncio.get_running_loop()
     stopping: list[asyncio.Task[None]] = []
+    stopped = asyncio.Event()
 
     def stop(signame: str) -> None:
         if not stopping:
             log.info("%s received: shutting down", signame)
+            stopped.set()
             stopping.append(loop.create_task(bot.close()))
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop, sig.name)
     try:
         async with bot:
-            await bot.start(token)
+            if await login_until_reachable(bot, token, stopped):
+                await bot.connect(reconnect=True)
     except discord.LoginFailure:
         return fail("Discord rejected the token in DISCORD_TOKEN (401): check or reset it")
     except discord.PrivilegedIntentsRequired:
@@ -107,3 +122,41 @@ async def run_bot(settings: Settings, token: str) -> int:
         for task in stopping:
             await task
     return EXIT_OK
+
+
+def unreachable_reason(exc: BaseException) -> str | None:
+    """Why Discord could not be reached, if `exc` means that (not a refusal of ours)."""
+    import aiohttp
+    import discord
+
+    if isinstance(exc, discord.DiscordServerError):
+        return f"Discord answered {exc.status}"
+    if isinstance(exc, discord.HTTPException):
+        return None
+    if isinstance(exc, aiohttp.ClientError | OSError | TimeoutError):
+        return type(exc).__name__
+    return None
+
+
+async def login_until_reachable(bot: discord.Client, token: str, stopped: asyncio.Event) -> bool:
+    """Log in, retrying with backoff while Discord cannot be reached; False if `stopped` was
+    set meanwhile. A rejected token and other refusals are raised at once."""
+    import discord
+
+    delay = LOGIN_RETRY_FIRST_SECONDS
+    while not stopped.is_set():
+        try:
+            await bot.login(token)
+            return True
+        except Exception as exc:
+            reason = unreachable_reason(exc)
+            if reason is None:
+                raise
+            log.warning("cannot reach Discord (%s); retrying in %.0f s", reason, delay)
+        # a fresh HTTP session (and connector) for the next attempt
+        await bot.http.close()
+        bot.http.connector = discord.utils.MISSING
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopped.wait(), delay)
+        delay = min(delay * 2, LOGIN_RETRY_MAX_SECONDS)
+    return False

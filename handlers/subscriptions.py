@@ -9,13 +9,14 @@ limit.
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from handlers.context import Services, missing_permissions, services_of
+from handlers.context import POST_PERMISSIONS, Services, missing_permissions, services_of
 from handlers.digests import local_today_if_passed, parse_digest_time
 from handlers.errors import UserError
 from handlers.render import clean_text, render_development
@@ -27,20 +28,67 @@ log = logging.getLogger(__name__)
 DEFAULT_DIGEST_TIME = "08:00"
 
 
+@dataclass(frozen=True, slots=True)
+class ChosenChannel:
+    """The `channel` option: the cached channel, and the invoker's permissions there as
+    Discord computed them (`resolved.channels[id].permissions`)."""
+
+    channel: discord.abc.GuildChannel | None
+    member_permissions: discord.Permissions
+
+
+class PostChannelTransformer(app_commands.Transformer):
+    """A text or announcement channel option that keeps Discord's permission figures.
+
+    Discord computes the invoker's permissions in the named channel and sends them with the
+    interaction; deciding from them (not from the member's cached roles) is what Discord
+    itself would allow, whatever the bot's cache holds."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> ChosenChannel:
+        if not isinstance(value, app_commands.AppCommandChannel):
+            raise UserError("Pick a text or announcement channel (threads and voice chats can't).")
+        return ChosenChannel(value.resolve(), value.permissions)
+
+
+PostChannel = app_commands.Transform[ChosenChannel, PostChannelTransformer]
+
+
 def target_channel(
-    interaction: discord.Interaction, channel: discord.TextChannel | None
+    interaction: discord.Interaction, chosen: ChosenChannel | None
 ) -> discord.TextChannel:
     """The channel named, else the current one; it must be a text or announcement channel of
-    this server in which the member may manage channels."""
-    target = channel or interaction.channel
+    this server in which the member may manage channels (by Discord's own figures: the
+    interaction's member permissions for the current channel, the resolved channel's for a
+    named one)."""
+    if chosen is None:
+        target: object = interaction.channel
+        granted = interaction.permissions
+    else:
+        target, granted = chosen.channel, chosen.member_permissions
     if not isinstance(target, discord.TextChannel):
         raise UserError("Pick a text or announcement channel (threads and voice chats can't).")
     if interaction.guild_id is None or target.guild.id != interaction.guild_id:
         raise UserError("Pick a channel of this server.")
-    member = interaction.user
-    if isinstance(member, discord.Member) and not target.permissions_for(member).manage_channels:
+    if not granted.manage_channels:
         raise UserError(f"You need Manage Channels in #{target.name} to change its subscription.")
     return target
+
+
+def bot_missing(interaction: discord.Interaction, target: discord.TextChannel) -> list[str]:
+    """What the bot lacks to post in `target`: Discord's `app_permissions` for the current
+    channel, the cached roles and overwrites for another one."""
+    if interaction.channel_id == target.id and interaction.app_permissions.value:
+        granted = interaction.app_permissions
+        return [label for attr, label in POST_PERMISSIONS if not getattr(granted, attr)]
+    return missing_permissions(target)
 
 
 def check_role(role: discord.Role | None, channel: discord.TextChannel) -> None:
@@ -92,13 +140,13 @@ class Subscriptions(commands.Cog):
     async def subscribe(
         self,
         interaction: discord.Interaction,
-        channel: discord.TextChannel | None = None,
+        channel: PostChannel | None = None,
         mode: Literal["instant", "daily"] = "instant",
         time: str | None = None,
         role: discord.Role | None = None,
     ) -> None:
         target = target_channel(interaction, channel)
-        missing = missing_permissions(target)
+        missing = bot_missing(interaction, target)
         if missing:
             raise UserError(
                 f"I can't post in #{target.name}: I'm missing {', '.join(missing)} there. "
@@ -145,7 +193,7 @@ class Subscriptions(commands.Cog):
     @app_commands.checks.has_permissions(manage_channels=True)
     @app_commands.guild_only()
     async def unsubscribe(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self, interaction: discord.Interaction, channel: PostChannel | None = None
     ) -> None:
         target = target_channel(interaction, channel)
         if not subscriptions.unsubscribe(self.services.db, target.id):

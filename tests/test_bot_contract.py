@@ -1,0 +1,219 @@
+"""The contract outside checks rely on (issue 5), checked the way an independent harness would.
+
+An outside harness does not use our launcher nor `emu.invoke`: it starts `python bot.py run`
+with discord.py redirected by its own `sitecustomize`, and builds INTERACTION_CREATE payloads
+with only the fields discord-protocol.md lists as required: a member with `permissions` but no
+role granting them, a channel option resolved with Discord's computed `permissions`, a DM with
+a bare channel. The bot must decide from what Discord sends, not from what its cache happens to
+hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage import subscriptions
+from tests.botharness import OFFER, ROOT, bot_settings, rss, running_bot, write_feeds_file
+from tests.emulator import permissions as perm
+from tests.emulator.emulator import DiscordEmulator
+from tests.emulator.invoke import Invoker
+from tests.emulator.models import Channel, Member, User, new_snowflake
+from tests.emulator.pending import InteractionResult
+from tests.feedserver import FeedServer
+
+JSON = dict[str, Any]
+ADMIN = perm.VIEW_CHANNEL | perm.SEND_MESSAGES | perm.MANAGE_CHANNELS
+READER = perm.VIEW_CHANNEL | perm.SEND_MESSAGES
+REDIRECT = """\
+import os
+import discord.gateway, discord.http, yarl
+discord.http.Route.BASE = os.environ["OUTSIDE_API"]
+discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["OUTSIDE_GATEWAY"])
+"""
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    async with DiscordEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def feeds() -> AsyncIterator[FeedServer]:
+    async with FeedServer() as server:
+        yield server
+
+
+def outsider(name: str) -> User:
+    """A user the bot never saw in GUILD_CREATE (bots get no member list without intents)."""
+    return User(new_snowflake(), name)
+
+
+def bare_user(user: User) -> JSON:
+    return {"id": str(user.id), "username": user.username, "discriminator": "0", "avatar": None}
+
+
+def channel_option(channel: Channel, permissions: int) -> tuple[JSON, JSON]:
+    """The `channel` option and its `resolved` entry with the invoker's computed permissions."""
+    resolved = {"id": str(channel.id), "type": channel.type, "name": channel.name}
+    resolved["permissions"] = str(permissions)
+    option = {"type": 7, "name": "channel", "value": str(channel.id)}
+    return option, {"channels": {str(channel.id): resolved}}
+
+
+async def minimal_invoke(
+    emu: DiscordEmulator,
+    name: str,
+    where: Channel,
+    user: User,
+    permissions: int,
+    *,
+    option: tuple[JSON, JSON] | None = None,
+) -> InteractionResult:
+    """INTERACTION_CREATE with only the required fields; `where` a guild or DM channel."""
+    data: JSON = {"id": str(emu.command(name).id), "name": name, "type": 1, "options": []}
+    if option is not None:
+        data["options"], data["resolved"] = [option[0]], option[1]
+    payload: JSON = {
+        "id": str(new_snowflake()),
+        "application_id": str(emu.application_id),
+        "type": 2,
+        "token": secrets.token_hex(24),
+        "version": 1,
+        "attachment_size_limit": 8 * 1024 * 1024,
+        "data": data,
+    }
+    member = None
+    if where.guild_id is None:
+        payload["channel"] = {"id": str(where.id), "type": 1}
+        payload["user"] = bare_user(user)
+    else:
+        payload["guild_id"] = str(where.guild_id)
+        payload["channel"] = {"id": str(where.id), "type": where.type, "name": where.name}
+        payload["member"] = {
+            "user": bare_user(user),
+            "roles": [],
+            "flags": 0,
+            "permissions": str(permissions),
+        }
+        payload["app_permissions"] = str(emu.bot_permissions_in(where))
+        member = Member(user, [])
+    invoker = Invoker(user, member, where, permissions)
+    result = await emu._dispatch_interaction(payload, name, invoker, None, 10.0)
+    assert not result.errors, result.errors  # answered within 3 s, once
+    return result
+
+
+async def test_minimal_payloads_are_judged_by_discords_permissions(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+) -> None:
+    guild = emu.add_guild("Outside", channels=("general", "news"))
+    general, news = guild.channel("general"), guild.channel("news")
+    settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
+    async with running_bot(emu, settings) as bot:
+        db = bot.services.db if bot.services else None
+        assert db is not None
+        reader = outsider("reader")
+        refused = await minimal_invoke(
+            emu, "subscribe", general, reader, READER, option=channel_option(news, READER)
+        )
+        assert "Manage Channels" in refused.text and refused.ephemeral
+        assert subscriptions.guild_subscriptions(db, guild.id) == []
+
+        admin = outsider("admin")  # Manage Channels by Discord's figures, no role in the cache
+        named = await minimal_invoke(
+            emu, "subscribe", general, admin, ADMIN, option=channel_option(news, ADMIN)
+        )
+        assert named.text.startswith(f"Subscribed <#{news.id}>"), named.text
+        here = await minimal_invoke(emu, "subscribe", general, admin, ADMIN)
+        assert here.text.startswith(f"Subscribed <#{general.id}>"), here.text
+        # Manage Channels here but not in #news (an overwrite Discord accounted for)
+        denied = await minimal_invoke(
+            emu, "unsubscribe", general, admin, ADMIN, option=channel_option(news, READER)
+        )
+        assert "Manage Channels in #news" in denied.text
+        subs = subscriptions.guild_subscriptions(db, guild.id)
+        assert sorted(sub.channel_id for sub in subs) == sorted([general.id, news.id])
+
+        dm = emu.core.world.dm_channel(reader)
+        latest = await minimal_invoke(emu, "latest", dm, reader, READER)
+        status = await minimal_invoke(emu, "status", dm, reader, READER)
+        assert "No developments" in latest.text and "talkwatch status" in status.text
+
+
+def sitecustomize_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(REDIRECT)
+    return folder
+
+
+async def test_bot_py_run_as_an_outsider_starts_it(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+) -> None:
+    """`python bot.py run` with env settings over talkwatch.toml, Discord refusing connections
+    at first, global sync, the command definitions, a post with the summary, SIGTERM."""
+    guild = emu.add_guild("Outside", channels=("general",))
+    general = guild.channel("general")
+    feeds.set_feed("/a.xml", rss([]))
+    feeds_file = write_feeds_file(tmp_path / "feeds.toml", feeds, ["/a.xml"])
+    config = tmp_path / "talkwatch.toml"
+    config.write_text('poll_seconds = 900\nfeeds = "missing.toml"\nlog_level = "ERROR"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TALKWATCH_", "DISCORD"))}
+    env |= {
+        "PYTHONPATH": str(sitecustomize_dir(tmp_path)),
+        "OUTSIDE_API": emu.api_base,
+        "OUTSIDE_GATEWAY": emu.gateway_url,
+        "DISCORD_TOKEN": emu.token,
+        "TALKWATCH_CONFIG": str(config),
+        "TALKWATCH_FEEDS": str(feeds_file),
+        "TALKWATCH_DB": str(tmp_path / "tw.db"),
+        "TALKWATCH_POLL_SECONDS": "2",
+        "TALKWATCH_LOG_LEVEL": "INFO",
+    }
+    refused = emu.inject_fault("GET", "/users/@me", 0, times=2)  # connection dropped twice
+    log_path = tmp_path / "bot.log"
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "bot.py", "run", cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+    try:
+        await emu.wait_for_commands_synced(timeout=20)
+        assert refused.hits == 2
+        assert_definitions(emu)
+        admin = outsider("admin")
+        reply = await minimal_invoke(emu, "subscribe", general, admin, ADMIN)
+        assert "as it happens" in reply.text, "instant by default"
+        feeds.set_feed("/a.xml", rss([OFFER[0]]))
+        (post,) = await emu.wait_for_posts(general, 1, timeout=15)
+        description = post.embeds[0]["description"]
+        assert "Istanbul" in description and description in post.content
+        assert post.allowed_mentions == {"parse": []}
+    finally:
+        process.terminate()
+        code = await asyncio.wait_for(process.wait(), 20)
+    text = log_path.read_text()
+    assert code == 0, text
+    assert "WARNING talkwatch: cannot reach Discord" in text and "Traceback" not in text, text
+    assert emu.token not in text
+
+
+def assert_definitions(emu: DiscordEmulator) -> None:
+    (guild,) = emu.core.world.guilds.values()
+    assert emu.commands(guild) == [], "synced globally by default"
+    subscribe = emu.command("subscribe")
+    assert subscribe.default_member_permissions == perm.MANAGE_CHANNELS
+    assert subscribe.option("channel")["type"] == 7
+    assert not any(option.get("required") for option in subscribe.options)
+    mode = subscribe.option("mode")
+    assert {choice["value"] for choice in mode["choices"]} == {"instant", "daily"}
+    for name in ("latest", "status"):
+        assert not any(option.get("required") for option in emu.command(name).options)
