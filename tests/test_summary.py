@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from news.summary import count_sentences, split_sentences, summarise
+from news.summary import LeadSentence, count_sentences, split_sentences, summarise
 
 TOPIC = ("talks", "ceasefire", "exchange", "prisoners", "delegation", "ukraine", "russia")
 LONG_ARTICLE = (
@@ -137,3 +137,134 @@ def test_count_sentences() -> None:
     assert count_sentences("Talks resume.") == 0  # too short to be a real sentence
     assert count_sentences("The delegations met in Istanbul on Friday. They agreed to talk.") == 2
     assert count_sentences("The post X appeared first on Y.") == 0
+
+
+def _comes_from(summary: str, source: str) -> bool:
+    """Every sentence of the summary is in the source (a main clause cut from a longer sentence
+    may end with that sentence's full stop)."""
+    text = " ".join(source.split())
+    return all(s in text or s.rstrip(".") in text for s in split_sentences(summary))
+
+
+def test_a_dateline_lead_is_the_news_sentence_even_when_later_ones_repeat_the_title() -> None:
+    text = (
+        "ODESA, June 4 (Reuters) - Grain ships will resume sailing from three Ukrainian ports "
+        "under a 90-day arrangement brokered by Qatar between Moscow and Kyiv, Doha said on "
+        "Wednesday.\n\nThe Black Sea shipping deal follows the grain deal that collapsed in 2023, "
+        "when Russia walked out of the grain shipping arrangement.\n\n"
+        "Grain traders said the shipping deal would lower freight rates for Ukrainian grain."
+    )
+    summary = summarise("Qatar brokers Black Sea grain shipping deal", text, topic_terms=TOPIC)
+    assert summary.startswith("Grain ships will resume sailing from three Ukrainian ports")
+    assert "90-day" in summary and "Qatar" in summary
+    assert "ODESA" not in summary and "(Reuters)" not in summary
+
+
+def test_the_dateline_led_sentence_is_marked_as_the_lead() -> None:
+    sentences = split_sentences("VIENNA, May 2 (AP) — Envoys met on Friday. They talked for hours.")
+    assert [type(s) for s in sentences] == [LeadSentence, str]
+    assert sentences[0] == "Envoys met on Friday."
+
+
+def test_an_anaphoric_scene_opener_loses_to_the_sentence_with_the_terms() -> None:
+    text = (
+        '"Signed, sealed and nearly delivered." That is how a member of the Ukrainian team '
+        "described the moratorium text that negotiators from both countries finished on Sunday "
+        "night in Doha, after weeks of drafting. Under the text, the moratorium on strikes "
+        "against ports lasts 60 days and takes effect on the first Monday after both "
+        "parliaments ratify it. It also sets up a hotline between the two navies."
+    )
+    summary = summarise("Port strike moratorium text finished", text, topic_terms=TOPIC)
+    assert "60 days" in summary
+    assert "That is how" not in summary and "Signed, sealed" not in summary
+    assert _comes_from(summary, text)
+
+
+def test_a_quote_opener_is_passed_over_for_the_news() -> None:
+    text = (
+        "'We will not give up a single village,' the minister said, leaning on the lectern. "
+        "'Not one.' Ukraine rejected on Thursday a Russian proposal to freeze the front line "
+        "along the Dnipro river, Foreign Minister Andrii Sybiha told reporters in Vilnius. "
+        "He said Kyiv would only discuss a full ceasefire first."
+    )
+    summary = summarise("Kyiv rejects Russian front-line proposal", text, topic_terms=TOPIC)
+    assert summary.startswith("Ukraine rejected on Thursday a Russian proposal")
+    assert "single village" not in summary
+
+
+def test_an_outcome_with_a_number_deep_in_the_text_is_carried() -> None:
+    text = (
+        "The corridor of the old hotel smelled of coffee and cigarettes by midnight. "
+        "Reporters had been waiting since the afternoon for any sign of movement. "
+        "A few people stepped out to smoke on the terrace, saying nothing. "
+        "On a grey morning two days earlier, few had expected the talks to last this long. "
+        "The two delegations agreed to return 2,500 bodies each and to exchange 480 prisoners "
+        "of war on Saturday, the Turkish mediators said. "
+        "The hotel bar closed at two."
+    )
+    summary = summarise("Talks in Antalya end after midnight", text, topic_terms=TOPIC)
+    assert "2,500 bodies" in summary and "480 prisoners" in summary
+    assert "smelled of coffee" not in summary
+
+
+def test_who_met_whom_where_beats_background() -> None:
+    text = (
+        '"A useful conversation," the envoy posted late on Monday. '
+        "The Kremlin's special envoy had just spent four hours with Finnish President Alexander "
+        "Stubb in Turku. Stubb, who has long argued for a European seat at the table, has "
+        "hosted such contacts since 2024. Officially, the agenda was the ceasefire plan."
+    )
+    summary = summarise("Kremlin envoy's Turku visit", text, topic_terms=TOPIC)
+    assert "four hours with Finnish President Alexander Stubb in Turku" in summary
+
+
+def test_an_over_long_sentence_gives_its_main_clause_with_its_own_full_stop() -> None:
+    lead = (
+        "President Vladimir Putin said on Thursday that Russia backed a Chinese proposal for a "
+        "20-day Christmas truce along the whole front in principle, but that any pause must be "
+        "verified by observers from countries Moscow considers neutral and that the question of "
+        "who would pay for those observers had to be answered before the first day of the truce."
+    )
+    assert len(lead) > 280
+    summary = summarise("Putin backs truce in principle", lead, topic_terms=TOPIC)
+    assert summary == (
+        "President Vladimir Putin said on Thursday that Russia backed a Chinese proposal for a "
+        "20-day Christmas truce along the whole front in principle."
+    )
+
+
+def test_no_clause_is_cut_before_a_quote_or_inside_an_open_quote() -> None:
+    long_quote = 'The minister said: "' + "we will never accept this, " * 12 + 'never."'
+    assert summarise("Minister speaks", long_quote) == "Minister speaks."
+    inside = (
+        'Kyiv called the plan "a list of demands; nothing more" and refused to sign it, '
+        + "the delegation said in a long statement on the talks " * 6
+        + "today."
+    )
+    assert summarise("Kyiv refuses plan", inside) == "Kyiv refuses plan."
+
+
+def test_a_clock_time_split_by_the_segmenter_is_glued_back() -> None:
+    text = (
+        "The truce will start at 6 p.m. Moscow time on Saturday and last 30 hours, the Kremlin "
+        "said. Ukraine said it would respond in kind."
+    )
+    sentences = split_sentences(text)
+    assert sentences[0].startswith("The truce will start at 6 p.m. Moscow time on Saturday")
+
+
+def test_contributor_lines_are_boilerplate() -> None:
+    text = (
+        "Envoys of Russia and Ukraine met in Geneva on Tuesday for a new round of talks. "
+        "Associated Press writers Jane Doe in Kyiv and John Roe in Geneva contributed."
+    )
+    assert split_sentences(text) == [
+        "Envoys of Russia and Ukraine met in Geneva on Tuesday for a new round of talks."
+    ]
+
+
+def test_every_summary_of_a_long_article_fits_any_limit_and_comes_from_the_text() -> None:
+    for limit in (60, 100, 160, 280, 400):
+        summary = summarise("Istanbul talks", LONG_ARTICLE, limit=limit, topic_terms=TOPIC)
+        assert 0 < len(summary) <= limit
+        assert summary[-1] in ".!?…\"”'’"
