@@ -37,17 +37,13 @@ _MONTHS = {
     )
     for name in names.split()
 }
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_CALENDAR = re.compile(
-    rf"\b(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+"
-    rf"(?:of\s+)?({_MONTH}))\b(?![.,]\d)",
-    re.IGNORECASE,
-)
+_DAY = re.compile(r"(?<![\d.,])\b(\d{1,2})(?:st|nd|rd|th)?\b(?![.,]?\d)")
+_MONTH_BEFORE = re.compile(r"([a-z]{3,9})\.?\s+$")
+_MONTH_AFTER = re.compile(r"\s+(?:of\s+)?([a-z]{3,9})\b")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
-    r"tomorrow)\b",
-    re.IGNORECASE,
+    r"tomorrow)\b"
 )
 _SHIFT = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 _YEAR = 2001
@@ -55,13 +51,19 @@ _YEAR = 2001
 
 
 def calendar_days(text: str) -> frozenset[int]:
-    """The calendar dates written in a text, as day numbers of one reference year."""
+    """The calendar dates written in a text ("March 18", "18th of March", "Dec. 2"), as day
+    numbers of one reference year."""
+    lowered = text.lower()
     found = set()
-    for match in _CALENDAR.finditer(text):
-        month = _MONTHS[(match.group(1) or match.group(4)).lower()]
-        day = int(match.group(2) or match.group(3))
-        if 1 <= day <= 31:
-            found.add(_day_number(month, day))
+    for match in _DAY.finditer(lowered):
+        day = int(match.group(1))
+        before = _MONTH_BEFORE.search(lowered, max(0, match.start() - 11), match.start())
+        after = _MONTH_AFTER.match(lowered, match.end(), match.end() + 14)
+        for near in (before, after):
+            month = _MONTHS.get(near.group(1)) if near else None
+            if month and 1 <= day <= 31:
+                found.add(_day_number(month, day))
+                break
     return frozenset(found)
 
 
@@ -76,8 +78,8 @@ def weekdays(text: str, reported_at: datetime | None) -> frozenset[int]:
     """The weekdays a text names (0 = Monday); "today", "yesterday" and "tomorrow" only when
     the report time is known."""
     found = set()
-    for match in _RELATIVE.finditer(text):
-        word = match.group(1).lower()
+    for match in _RELATIVE.finditer(text.lower()):
+        word = match.group(1)
         if word in _SHIFT:
             if reported_at is not None:
                 found.add((reported_at.weekday() + _SHIFT[word]) % 7)

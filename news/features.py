@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -119,35 +119,40 @@ def story_features(
     mentions = [stem(match.lower()) for match in NAME.findall(body or lead)]
     names = frozenset(mentions)
     weights: dict[str, float] = {}
+    weight_of: dict[str, float] = {}  # token_weight, once per distinct token
+    body_tokens = _body_tokens(mentions, body) if params.body_weight and body else []
     for part, factor in (
-        (title, params.title_weight),
-        (lead[: params.lead_chars], params.lead_weight),
+        (word_tokens(title), params.title_weight),
+        (word_tokens(lead[: params.lead_chars]), params.lead_weight),
+        (body_tokens, params.body_weight),
     ):
-        for token in word_tokens(part):
-            weights[token] = weights.get(token, 0.0) + factor * token_weight(token, names)
-    if params.body_weight and body:
-        for token in (*mentions, *body_numbers(body)):
-            if token not in STOP:
-                weight = params.body_weight * token_weight(token, names)
-                weights[token] = weights.get(token, 0.0) + weight
+        for token in part:
+            weight = weight_of.get(token)
+            if weight is None:
+                weight = weight_of[token] = token_weight(token, names)
+            weights[token] = weights.get(token, 0.0) + factor * weight
     tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
     head = f"{title}. {lead[: params.lead_chars]}"
     days = calendar_days(head), weekdays(head, reported_at)
     return make_features(tokens, kind, _actor(title), *days)
 
 
+def _body_tokens(mentions: list[str], body: str) -> list[str]:
+    """The body's names and numbers, one token per mention."""
+    return [token for token in (*mentions, *body_numbers(body)) if token not in STOP]
+
+
 def _is_year(token: str) -> bool:
     return len(token) == 4 and token.isdigit() and 1990 <= int(token) <= 2100
 
 
-def _with_norm(features: Features) -> Features:
-    norm = math.sqrt(sum(w * w for w in features.tokens.values()))
-    return replace(features, norm=norm)
-
-
 def index_tokens(features: Features) -> list[str]:
     """The rare tokens a development is found by (not the topic's everyday words)."""
-    return [t for t in features.tokens if token_weight(t) >= 0.7]
+    return [t for t in features.tokens if t not in _UNINDEXED]
+
+
+_UNINDEXED = GENERIC | frozenset(ACTORS)
+"""The tokens whose built-in weight is under 0.7 (`token_weight`)."""
 
 
 def make_features(
@@ -158,4 +163,5 @@ def make_features(
     days: frozenset[int] = frozenset(),
 ) -> Features:
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
-    return _with_norm(Features(tokens, numbers, kind, actor, 0.0, calendar, days))
+    norm = math.sqrt(sum(w * w for w in tokens.values()))
+    return Features(tokens, numbers, kind, actor, norm, calendar, days)

@@ -36,22 +36,18 @@ def cosine(a: Features, b: Features, rarity: Rarity | None = None) -> float:
     tokens that every nearby development shares count little."""
     if not a.norm or not b.norm:
         return 0.0
+    a_tokens, b_tokens = a.tokens, b.tokens
+    shared = a_tokens.keys() & b_tokens.keys()
     if rarity is None:
-        small, large = (
-            (a.tokens, b.tokens) if len(a.tokens) <= len(b.tokens) else (b.tokens, a.tokens)
-        )
-        dot = sum(w * large[t] for t, w in small.items() if t in large)
-        return dot / (a.norm * b.norm)
+        return sum(a_tokens[t] * b_tokens[t] for t in shared) / (a.norm * b.norm)
     dot = 0.0
     b_square = b.norm * b.norm
     factors = rarity.factors
-    other_tokens = b.tokens
-    for token, weight in a.tokens.items():
-        other = other_tokens.get(token)
-        if other is not None:
-            factor = factors.get(token, 1.0)
-            dot += weight * other * factor
-            b_square += other * other * (factor - 1.0)
+    for token in shared:
+        other = b_tokens[token]
+        factor = factors.get(token, 1.0)
+        dot += a_tokens[token] * other * factor
+        b_square += other * other * (factor - 1.0)
     if rarity.story_square <= 0.0 or b_square <= 0.0:
         return 0.0
     return dot / math.sqrt(rarity.story_square * b_square)
