@@ -105,7 +105,8 @@ _NEWS_WORDS = frozenset(
         "agree agreed agrees proposed proposes offered offers rejected rejects accepted accepts "
         "signed exchanged swapped released returned freed announced declared met meets held "
         "hosted reached handed demanded demands undertook undertakes committed commits approved "
-        "finalised finalized resumed launched postponed invited endorsed ordered lasted ended"
+        "finalised finalized resumed launched postponed invited endorsed ordered lasted ended "
+        "answered responded replied"
     )
 )
 """A party did something: the mark of a news sentence (with `_NEWS_PHRASE`)."""
@@ -132,6 +133,14 @@ _DATE_PHRASE = re.compile(
     r"(?:hours|days|weeks|months|years)\b"
 )
 _DIGIT = re.compile(r"\d")
+_CONDITION = re.compile(
+    r"\b(?:only (?:if|after|when|once)|provided (?:that )?|on condition|unless|must|would have "
+    r"to|in exchange for|as long as)\b"
+)
+"""A condition set: the one detail that matters most, with a date or a number."""
+_CONDITION_HINTS = frozenset(
+    ("only", "provided", "condition", "unless", "must", "have", "exchange", "long")
+)
 _PLACE = re.compile(r"\b(?:in|at|to|from) (?:the )?[A-Z][a-z]")
 _NAME = re.compile(r"[^.!?] [A-Z][a-z]")
 _ANAPHOR = re.compile(
@@ -221,9 +230,9 @@ def split_sentences(text: str) -> list[str]:
             undated = _AGENCY_DATELINE.sub("", paragraph, count=1)
             dated, paragraph = undated != paragraph, undated
         for raw in _join_clock_times(sentencex.segment(_LANGUAGE, paragraph)):
-            sentence = _strip_prefixes(raw.strip())
+            sentence, headed = _strip_prefixes(raw.strip())
             if sentence and not _BOILERPLATE_SENTENCE.match(sentence):
-                lead = not sentences and (dated or len(sentence) < len(raw.strip()))
+                lead = not sentences and (dated or headed)
                 sentences.append(LeadSentence(sentence) if lead else sentence)
     return sentences
 
@@ -242,14 +251,15 @@ def _join_clock_times(parts: Iterable[str]) -> Iterable[str]:
         yield held
 
 
-def _strip_prefixes(sentence: str) -> str:
+def _strip_prefixes(sentence: str) -> tuple[str, bool]:
+    """The sentence without a byline or dateline before it, and whether a dateline went."""
     stripped = _BYLINE_LEAD.sub("", sentence, count=1)
     without = _DATELINE.sub("", stripped, count=1)
     if without == stripped:
         without = _CAPS_DATELINE.sub("", stripped, count=1)
     if without != sentence and without and without[0].islower():
         without = without[0].upper() + without[1:]
-    return without.strip()
+    return without.strip(), without != stripped
 
 
 def count_sentences(text: str) -> int:
@@ -292,18 +302,22 @@ def _score(index: int, sentence: str, context: _Context) -> _Candidate:
     news = not seen.isdisjoint(_NEWS_WORDS) or _NEWS_PHRASE.search(lowered) is not None
     score += 0.4 * on_topic + (1.5 if news else 0.0)
     score += 0.4 * min(len(seen & _OUTCOME_WORDS), 3)
-    specifics = 1.2 if _DIGIT.search(sentence) else 0.0
+    number = _DIGIT.search(sentence) is not None
+    specifics = 1.2 if number else 0.0
     if not seen.isdisjoint(_DATE_WORDS) or _DATE_PHRASE.search(lowered):
         specifics += 0.7
     specifics += 0.5 if _PLACE.search(sentence) else 0.0
+    if not seen.isdisjoint(_CONDITION_HINTS) and _CONDITION.search(lowered):
+        specifics += 0.7
     specifics += 0.3 * min(len(_NAME.findall(sentence)), 3)
     score += min(specifics, 2.5)
-    penalty = _penalty(sentence, lowered, seen, len(tokens)) + (0.0 if news or on_topic else 2.0)
+    substantive = news or on_topic > 0 or number  # else colour
+    penalty = _penalty(sentence, lowered, seen, len(tokens)) + (0.0 if substantive else 2.0)
     if isinstance(sentence, LeadSentence) and penalty < 1.0:
         score += 2.5  # a wire lead after a dateline states the news
     score -= penalty
     bare_quote = sentence.startswith(_QUOTE_OPEN) and not _QUOTE_TAIL.search(sentence)
-    filler = score >= _FILL_SCORE and (news or on_topic > 0) and not bare_quote
+    filler = score >= _FILL_SCORE and substantive and not bare_quote
     return _Candidate(score, index, sentence, tokens, filler)
 
 
@@ -380,20 +394,31 @@ def _choose(sentences: list[str], context: _Context, limit: int) -> list[str]:
             candidates.append(_score(index, text, context))
     if not candidates:
         return []
-    candidates.sort(key=lambda c: (-c.score, c.index))
-    chosen = [candidates[0]]
-    room = limit - len(candidates[0].text)
-    covered = set(candidates[0].tokens)
-    for candidate in candidates[1:]:
-        if not candidate.filler or len(candidate.text) + 1 > room:
-            continue
-        fresh = candidate.tokens - covered
-        if len(fresh) * 2 < len(candidate.tokens):
-            continue  # mostly repeats what is chosen
-        chosen.append(candidate)
-        room -= len(candidate.text) + 1
-        covered |= candidate.tokens
+    best = max(candidates, key=lambda c: (c.score, -c.index))
+    chosen = [best]
+    room = limit - len(best.text)
+    covered = set(best.tokens)
+    others = [c for c in candidates if c.filler and c is not best]
+    while others:
+        others = [c for c in others if len(c.text) < room and _is_fresh(c.tokens, covered)]
+        if not others:
+            break
+        pick = max(others, key=lambda c: (c.score + _new_numbers(c.tokens, covered), -c.index))
+        chosen.append(pick)
+        others.remove(pick)
+        room -= len(pick.text) + 1
+        covered |= pick.tokens
     return [c.text for c in sorted(chosen, key=lambda c: c.index)]
+
+
+def _is_fresh(tokens: frozenset[str], covered: set[str]) -> bool:
+    """Most of the sentence's words are not yet in the summary."""
+    return len(tokens - covered) * 2 >= len(tokens)
+
+
+def _new_numbers(tokens: frozenset[str], covered: set[str]) -> float:
+    """A filler's bonus for numbers the summary does not carry yet (new specifics)."""
+    return 1.2 * min(sum(1 for token in tokens - covered if token[0].isdigit()), 2)
 
 
 def _head_clause(sentence: str, limit: int) -> str:

@@ -268,3 +268,22 @@ def test_every_summary_of_a_long_article_fits_any_limit_and_comes_from_the_text(
         summary = summarise("Istanbul talks", LONG_ARTICLE, limit=limit, topic_terms=TOPIC)
         assert 0 < len(summary) <= limit
         assert summary[-1] in ".!?…\"”'’"
+
+
+def test_a_byline_alone_does_not_make_a_wire_lead() -> None:
+    sentences = split_sentences("By Jane Doe\n\nThe motorcade swept past the gates at ten.")
+    assert sentences == ["The motorcade swept past the gates at ten."]
+    assert type(sentences[0]) is str
+
+
+def test_a_filler_that_brings_a_new_number_is_preferred_to_a_vaguer_one() -> None:
+    text = (
+        "Russian and Ukrainian negotiators agreed in Riyadh on Monday to extend the energy "
+        "moratorium, the Saudi foreign ministry said. "
+        "Officials on both sides welcomed the agreement as a useful step forward for the talks. "
+        "The extension runs for 45 days and covers 12 power plants. "
+        "Moscow has not answered Kyiv's call for a wider truce."
+    )
+    summary = summarise("Energy moratorium extended in Riyadh", text, limit=240, topic_terms=TOPIC)
+    assert "45 days" in summary
+    assert "useful step forward" not in summary
