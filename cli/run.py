@@ -83,17 +83,22 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
 async def run_bot(settings: Settings, token: str) -> int:
     import discord
 
-    from cli.checking import Checker
     from handlers.app import TalkwatchBot
+    from handlers.checkthread import CheckThread
     from news.errors import NewsError
-    from storage.schema import StorageError
+    from storage.schema import StorageError, open_database
 
-    checker = Checker(settings)
+    checks = CheckThread(settings)
     try:
-        await checker.__aenter__()
-    except (NewsError, StorageError) as exc:
+        db = open_database(settings.db_path)  # first: it applies the migrations
+    except StorageError as exc:
         return fail(str(exc))
-    bot = TalkwatchBot(settings, checker=checker)
+    try:
+        await checks.open()
+    except (NewsError, StorageError) as exc:
+        db.close()
+        return fail(str(exc))
+    bot = TalkwatchBot(settings, db=db, checks=checks)
     loop = asyncio.get_running_loop()
     stopping: list[asyncio.Task[None]] = []
     stopped = asyncio.Event()

@@ -1,30 +1,30 @@
 """The Discord bot: who opens and closes what.
 
-`setup_hook` (on the bot's loop, after login) opens the check machinery (feeds file, topic
-profile, the one database, the feeds' HTTP session), loads the extensions, starts the
-scheduler with the check job, and syncs the slash commands. `close` undoes it in reverse:
-scheduler stopped, extensions unloaded (the drainer lets in-flight sends finish or leaves their
-rows pending), the gateway and Discord's HTTP session closed, then the check machinery and the
-database. Kept out of `bot.py` only so that `check` and `triage` never import discord.py.
+`setup_hook` (on the bot's loop, after login) opens the bot's database connection and the
+feed checks' thread (`handlers/checkthread.py`: feeds file, topic profile, its own connection
+and HTTP session, so that a big cycle never stalls the bot's loop), loads the extensions,
+starts the periodic checks, and syncs the slash commands. `close` undoes it in reverse:
+extensions unloaded (the drainer lets in-flight sends finish or leaves their rows pending), the
+gateway and Discord's HTTP session closed, then the check thread and the database. Kept out of
+`bot.py` only so that `check` and `triage` never import discord.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import discord
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
+from sqlite_utils import Database
 
-from cli.checking import Checker, schedule_checks
 from handlers import errors
+from handlers.checkthread import CheckThread
 from handlers.context import Services, invite_url, utc_now
 from news.cycle import CycleReport
 from settings import Settings
+from storage.schema import open_database
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ EXTENSIONS = (
     "handlers.latest",
     "handlers.status",
 )
-CHECK_DRAIN_SECONDS = 5.0
 
 
 def bot_intents() -> discord.Intents:
@@ -51,11 +50,12 @@ class TalkwatchBot(commands.Bot):
         *,
         guild_ready_timeout: float = 2.0,
         now_fn: Callable[[], datetime] = utc_now,
-        checker: Checker | None = None,
+        db: Database | None = None,
+        checks: CheckThread | None = None,
     ) -> None:
-        """`checker`: an already opened `Checker` (so that a bad feeds file, topic profile or
-        database is reported before logging in); else `setup_hook` opens one. Either way the
-        bot closes it."""
+        """`db` and `checks`: the bot's database connection and an opened `CheckThread` (so
+        that a bad feeds file, topic profile or database is reported before logging in); else
+        `setup_hook` opens them. Either way the bot closes them."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -68,25 +68,22 @@ class TalkwatchBot(commands.Bot):
         self.now_fn = now_fn
         """The clock of commands and deliveries (tests move it; feed checks use real time)."""
         self.services: Services | None = None
-        self.checker: Checker | None = checker
-        self.scheduler: AsyncIOScheduler | None = None
+        self.db: Database | None = db
+        self.checks: CheckThread | None = checks
 
     async def setup_hook(self) -> None:
-        if self.checker is None:
-            self.checker = Checker(self.settings)
-            await self.checker.__aenter__()
+        if self.db is None:
+            self.db = open_database(self.settings.db_path)
+        if self.checks is None:
+            self.checks = CheckThread(self.settings)
+            await self.checks.open()
         self.services = Services(
-            db=self.checker.db, settings=self.settings, now_fn=self.now_fn, started_at=self.now_fn()
+            db=self.db, settings=self.settings, now_fn=self.now_fn, started_at=self.now_fn()
         )
         errors.install(self.tree)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self.services.scheduler = self.scheduler
-        self.scheduler.start()
-        schedule_checks(
-            self.scheduler, self.checker, self.settings.poll_seconds, on_report=self._checked
-        )
+        self.checks.start_schedule(self._checked)
         await self.sync_commands()
         if self.application_id is not None:
             log.info("invite URL: %s", invite_url(self.application_id))
@@ -109,7 +106,7 @@ class TalkwatchBot(commands.Bot):
             f"to guild {guild_id}" if guild_id else "globally",
         )
 
-    async def _checked(self, report: CycleReport) -> None:
+    def _checked(self, report: CycleReport) -> None:
         if self.services is not None:
             self.services.wake_drainer()
 
@@ -120,12 +117,12 @@ class TalkwatchBot(commands.Bot):
         )
 
     async def close(self) -> None:
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
         await super().close()
-        checker, self.checker = self.checker, None
-        if checker is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(checker.wait_idle(), CHECK_DRAIN_SECONDS)
-            await checker.close()
+        checks, self.checks = self.checks, None
+        if checks is not None:
+            await checks.close()
+        db, self.db = self.db, None
+        if db is not None:
+            db.close()
+        if checks is not None or db is not None:
             log.info("stopped; database closed")

@@ -14,14 +14,24 @@ import asyncio
 import os
 import secrets
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import cli.checking
 from storage import subscriptions
-from tests.botharness import OFFER, ROOT, bot_settings, rss, running_bot, write_feeds_file
+from tests.botharness import (
+    OFFER,
+    ROOT,
+    bot_settings,
+    poll_until,
+    rss,
+    running_bot,
+    write_feeds_file,
+)
 from tests.emulator import permissions as perm
 from tests.emulator.emulator import DiscordEmulator
 from tests.emulator.invoke import Invoker
@@ -217,3 +227,33 @@ def assert_definitions(emu: DiscordEmulator) -> None:
     assert {choice["value"] for choice in mode["choices"]} == {"instant", "daily"}
     for name in ("latest", "status"):
         assert not any(option.get("required") for option in emu.command(name).options)
+
+
+async def test_a_long_check_cycle_never_holds_up_interactions(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cycle that keeps its thread busy (as judging 10,000 stories does for over a second)
+    while a command comes in: the command is answered before the cycle goes on."""
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+    original = cli.checking.run_cycle
+
+    async def busy_cycle(*args: Any, **kwargs: Any) -> Any:
+        if not started.is_set():
+            started.set()
+            release.wait(10)  # blocks whichever thread runs the cycle
+            finished.set()
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(cli.checking, "run_cycle", busy_cycle)
+    guild = emu.add_guild("Outside", channels=("general",))
+    settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
+    try:
+        async with running_bot(emu, settings):
+            await poll_until(started.is_set, 20, "a check cycle to start")
+            result = await emu.invoke("status", guild.channel("general"))
+            assert "talkwatch status" in result.text and not result.errors
+            assert not finished.is_set(), "answered while the cycle was still busy"
+            release.set()
+            await poll_until(finished.is_set, 10, "the cycle to go on")
+    finally:
+        release.set()
