@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-import cli.checking
+from news.cycle import run_cycle
 from storage import subscriptions
 from tests.botharness import (
     OFFER,
@@ -235,16 +235,15 @@ async def test_a_long_check_cycle_never_holds_up_interactions(
     """A cycle that keeps its thread busy (as judging 10,000 stories does for over a second)
     while a command comes in: the command is answered before the cycle goes on."""
     started, release, finished = threading.Event(), threading.Event(), threading.Event()
-    original = cli.checking.run_cycle
 
     async def busy_cycle(*args: Any, **kwargs: Any) -> Any:
         if not started.is_set():
             started.set()
             release.wait(10)  # blocks whichever thread runs the cycle
             finished.set()
-        return await original(*args, **kwargs)
+        return await run_cycle(*args, **kwargs)
 
-    monkeypatch.setattr(cli.checking, "run_cycle", busy_cycle)
+    monkeypatch.setattr("cli.checking.run_cycle", busy_cycle)
     guild = emu.add_guild("Outside", channels=("general",))
     settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
     try:
