@@ -34,6 +34,7 @@ class GroupingParams:
     same_outlet: float = 0.3
     rarity: float = 0.5
     date_penalty: float = 0.5
+    round_penalty: float = 0.1
 
 
 DEFAULT_PARAMS = GroupingParams()
@@ -52,6 +53,8 @@ class Features:
     """Calendar dates named in the title and lead (`news.event_days`)."""
     weekdays: frozenset[int] = frozenset()
     """Weekdays named in the title and lead, "yesterday" and the like resolved."""
+    rounds: frozenset[str] = frozenset()
+    """Numbered rounds, stages or phases named ("round2", `news.wording.mark_rounds`)."""
 
 
 @lru_cache(maxsize=65536)
@@ -164,4 +167,5 @@ def make_features(
 ) -> Features:
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
     norm = math.sqrt(sum(w * w for w in tokens.values()))
-    return Features(tokens, numbers, kind, actor, norm, calendar, days)
+    rounds = frozenset(t for t in tokens if t.startswith("round") and t[5:].isdigit())
+    return Features(tokens, numbers, kind, actor, norm, calendar, days, rounds)

@@ -123,6 +123,9 @@ def similarity(
     known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
         best *= params.number_penalty
+    rounds = profile.centroid.rounds
+    if story.rounds and rounds and not story.rounds & rounds:
+        best *= params.round_penalty  # numbered rounds are different facts by definition
     return best * (1.0 - params.decay * gap_hours / window_hours)
 
 
@@ -142,12 +145,15 @@ def frame_factor(story: Features, member: Features, params: GroupingParams) -> f
 
 def is_other_fact(story: Features, profile: Profile, params: GroupingParams) -> bool:
     """Does the story visibly tell another fact than the development? Its numbers disagree, or
-    no remembered report tells the same kind of fact (or one outlets mix up with it) by the
-    same actor. A rewrite of one fact ("UPDATE 1-...", a longer version) keeps all of these."""
+    no remembered report tells the same kind of fact by the same actor on the same day. A
+    rewrite of one fact ("UPDATE 1-...", a longer version) keeps all of these."""
     known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
         return True
-    return all(frame_factor(story, member, params) < 1.0 for member in profile.members)
+    return all(
+        frame_factor(story, member, params) < 1.0 or _days_disagree(story, member)
+        for member in profile.members
+    )
 
 
 def outlet_factor(story: Features, profile: Profile, params: GroupingParams) -> float:

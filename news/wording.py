@@ -165,9 +165,33 @@ def content_tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth"
+_ORDINALS = {word: f"round{n}" for n, word in enumerate(_ORDINAL_WORDS.split(), start=1)}
+_ROUND = re.compile(
+    rf"\b({'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))"
+    r"\s+(?:[a-z-]+\s+)?(?:round|stage|phase)\b"
+)
+
+
+def _round_token(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return f" {_ORDINALS.get(word) or 'round' + word[:-2]} "
+
+
+def mark_rounds(lowered: str) -> str:
+    """A numbered round, stage or phase as one token ("second round", "2nd stage" -> round2):
+    the rounds of a process are different developments."""
+    return (
+        _ROUND.sub(_round_token, lowered)
+        if "round" in lowered or "stage" in lowered or "phase" in lowered
+        else lowered
+    )
+
+
 def word_tokens(text: str) -> list[str]:
     found: list[str] = []
     lowered = CLOCK.sub(" ", text.lower().replace("’", "'").replace("'s ", " "))
+    lowered = mark_rounds(lowered)
     lowered = DATES.sub(_date_token, lowered)
     for raw in TOKEN.findall(lowered):
         if raw[0].isdigit():

@@ -252,3 +252,26 @@ def test_grouping_probe_smoke() -> None:
     assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
     precision, recall, f1 = bcubed(gold, run(judge, crowded, False))
     assert 0.0 < f1 <= 1.0 and 0.0 < precision <= 1.0 and 0.0 < recall <= 1.0
+
+
+def test_different_rounds_of_one_process_are_two_developments() -> None:
+    second = features(
+        "Second round of trilateral talks opens in Abu Dhabi",
+        "Delegations of Ukraine, Russia and the United States began the second round of "
+        "trilateral talks in Abu Dhabi, the UAE foreign ministry said.",
+    )
+    third = features(
+        "Third round of trilateral talks opens in Abu Dhabi",
+        "Delegations of Ukraine, Russia and the United States began the third round of "
+        "trilateral talks in Abu Dhabi, the UAE foreign ministry said.",
+    )
+    same_round = features(
+        "Ukraine, Russia, US open 2nd round of Abu Dhabi talks",
+        "The second round of three-way talks between Kyiv, Moscow and Washington began in "
+        "Abu Dhabi, the Emirati foreign ministry said.",
+    )
+    index = index_with(("d-round2", "", second, T0))
+    at = T0 + timedelta(hours=10)
+    assert index.best_match(same_round, at)[0] == "d-round2"
+    assert index.best_match(third, at)[0] is None
+    assert third.rounds == {"round3"} and same_round.rounds == second.rounds == {"round2"}
