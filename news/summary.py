@@ -189,8 +189,8 @@ _QUOTE_OPEN = ('"', "“", "‘", "'", "«")
 _CLAUSE_BREAK = re.compile(
     r"[;:] |, (?=(?:but|while|whereas|which|who|including|during|according to)\b|(?:and|but) "
     r"(?:that|said|says|added|would|will|could|warned|called|urged|asked|is|was|are|were|has|"
-    r"have|had|it|he|she|they)\b|(?:the |a )?[A-Z][\w.'’-]*(?: [\w.'’-]+){0,6} (?:said|says|"
-    r"told|announced)\b)"
+    r"have|had|it|he|she|they|after|before|when|if|once|until)\b|"
+    r"(?:the |a )?[A-Z][\w.'’-]*(?: [\w.'’-]+){0,6} (?:said|says|told|announced)\b)"
 )
 """Where a sentence's main clause may end: a semicolon or colon, or a comma before a clause
 that only adds to it (", but ...", ", which ...", ", and said ...", ", including ...", ", the
@@ -294,8 +294,8 @@ def _score(index: int, sentence: str, context: _Context) -> _Candidate:
     seen = frozenset(words)
     tokens = _stems(words)
     score = 2.0 / (1.0 + 0.6 * index)
-    if context.title:
-        shared = tokens & context.title
+    shared = tokens & context.title
+    if shared:
         score += 3.0 * len(shared) / len(context.title)
         score += sum(1.0 for token in shared if token[0].isdigit())
     on_topic = min(len(tokens & context.topic), 4)
@@ -311,7 +311,7 @@ def _score(index: int, sentence: str, context: _Context) -> _Candidate:
         specifics += 0.7
     specifics += 0.3 * min(len(_NAME.findall(sentence)), 3)
     score += min(specifics, 2.5)
-    substantive = news or on_topic > 0 or number  # else colour
+    substantive = news or on_topic > 0 or number or len(shared) > 1  # else colour
     penalty = _penalty(sentence, lowered, seen, len(tokens)) + (0.0 if substantive else 2.0)
     if isinstance(sentence, LeadSentence) and penalty < 1.0:
         score += 2.5  # a wire lead after a dateline states the news
