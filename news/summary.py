@@ -145,13 +145,13 @@ _PLACE = re.compile(r"\b(?:in|at|to|from) (?:the )?[A-Z][a-z]")
 _NAME = re.compile(r"[^.!?] [A-Z][a-z]")
 _ANAPHOR = re.compile(
     r"^(?:(?:That|This|These|Those|Such)(?! (?:week|month|year|morning|evening|day)\b)|It|He|"
-    r"She|They|His|Her|Their|Its|There|Then|Still|But|And|So|Yet|Instead|Meanwhile|Now)\b"
+    r"She|They|His|Her|Their|Its|Then|Still|But|And|So|Yet|Instead|Meanwhile|Now)\b"
 )
 """Openers that lean on an earlier sentence: the sentence is not the news on its own."""
 _SCENE = re.compile(
     r"^(?:[^,]{0,40}\b(?:later|earlier|afterwards|ago),|within \w+,|(?:on|in) an? \w+ (?:morning|"
     r"afternoon|evening|night|day)\b|(?:by|at|just after|shortly after) (?:lunchtime|"
-    r"nightfall|evening|dawn|noon|midnight|the time)\b|when |as |inside|outside|behind)"
+    r"nightfall|evening|dawn|noon|midnight|the time)\b|inside|outside|behind)"
 )
 """Scene-setting openers (on the lower-cased sentence)."""
 _SCENE_ANYWHERE = re.compile(
@@ -160,18 +160,26 @@ _SCENE_ANYWHERE = re.compile(
 _SCENE_HINTS = frozenset(("how", "such", "was", "were"))
 _BACKGROUND = re.compile(
     r"\b(?:who (?:co-)?(?:wrote|founded|led|served|took|was|had|has)|since (?:19|20)\d\d|"
-    r"(?:has|had|have) (?:long|repeatedly|always|consistently)|previously|in the past|still|"
+    r"(?:has|had|have) (?:long|repeatedly|always|consistently)|previously|in the past|"
     r"for years|last year|years ago|for the first time since)\b|(?:^|, )(?:before|after) \w+,"
 )
 """Background rather than the new fact (on the lower-cased sentence)."""
 _BACKGROUND_HINTS = frozenset(
     str.split(
-        "who since long repeatedly always consistently previously past still years year before "
-        "after"
+        "who since long repeatedly always consistently previously past years year before after"
     )
 )
 _SPEECH_WORDS = frozenset(("said", "says", "told", "added", "wrote"))
 _QUOTE_TAIL = re.compile(r"[,.?!][\"”’']\s+(?:\w+\s+){0,3}(?:said|says|told|added|wrote)\b")
+_FOLD = {
+    **dict.fromkeys(("swap", "swaps", "swapped", "exchanged", "exchanges"), "exchan"),
+    **dict.fromkeys(("truce", "truces", "ceasefires"), "ceasef"),
+    **dict.fromkeys(("talk", "talks", "talked"), "negoti"),
+    **dict.fromkeys(("deal", "deals", "pact", "accord"), "agreem"),
+    **dict.fromkeys(("pow", "pows", "captives"), "prison"),
+    **dict.fromkeys(("met", "meets", "meeting", "meetings"), "meet"),
+}
+"""Words a title and its article use for the same thing, folded to one stem."""
 _CANDIDATES = 16
 _POSSESSIVES = ("His", "Her", "Their", "Its")
 _FILL_SCORE = 1.0
@@ -279,9 +287,12 @@ def _tokens(text: str) -> frozenset[str]:
 
 def _stems(words: list[str]) -> frozenset[str]:
     """Distinct content words, stop words dropped, a final "s" dropped and cut to six letters (a
-    light stem: "negotiations" and the topic prefix "negotiat" meet); numbers kept whole."""
+    light stem: "negotiations" and the topic prefix "negotiat" meet), a few synonyms folded
+    (a title's "swap" is the text's "exchange"); numbers kept whole."""
     return frozenset(
-        word if word[0].isdigit() else word[: 6 if word[-1] != "s" or word[-2] == "s" else -1][:6]
+        word
+        if word[0].isdigit()
+        else _FOLD.get(word) or word[: 6 if word[-1] != "s" or word[-2] == "s" else -1][:6]
         for word in words
         if (word not in _STOP and len(word) > 2) or word[0].isdigit()
     )
