@@ -46,6 +46,8 @@ _RELATIVE = re.compile(
     r"tomorrow)\b"
 )
 _SHIFT = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+CALENDAR_SLACK_DAYS = 2
+"""Reports of one fact come within two days of it, and a dateline gives the day of filing."""
 _YEAR = 2001
 """A year that is not a leap year; only distances between days are used."""
 
@@ -88,12 +90,12 @@ def weekdays(text: str, reported_at: datetime | None) -> frozenset[int]:
     return frozenset(found)
 
 
-def _near(a: frozenset[int], b: frozenset[int], period: int) -> bool:
-    """Some day of `a` within one day of some day of `b`, on a cycle of `period` days."""
+def _near(a: frozenset[int], b: frozenset[int], period: int, days: int) -> bool:
+    """Some day of `a` within `days` of some day of `b`, on a cycle of `period` days."""
     for x in a:
         for y in b:
             gap = abs(x - y) % period
-            if min(gap, period - gap) <= 1:
+            if min(gap, period - gap) <= days:
                 return True
     return False
 
@@ -107,7 +109,7 @@ def days_disagree(
     """Both stories date their fact and no date of one is within a day of one of the other's
     (calendar dates compared with calendar dates, weekdays with weekdays)."""
     if calendar_a and calendar_b:
-        return not _near(calendar_a, calendar_b, 365)
+        return not _near(calendar_a, calendar_b, 365, CALENDAR_SLACK_DAYS)
     if weekdays_a and weekdays_b:
-        return not _near(weekdays_a, weekdays_b, 7)
+        return not _near(weekdays_a, weekdays_b, 7, 1)
     return False
