@@ -55,6 +55,8 @@ def prepare_logging(token: str) -> None:
         handler.addFilter(token_filter)
         handler.setFormatter(formatter)
     logging.getLogger("discord.client").addFilter(_not_voice)
+    # APScheduler logs two INFO lines per check ("Running job", "executed successfully")
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
 
 
 def _not_voice(record: logging.LogRecord) -> bool:

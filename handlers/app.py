@@ -11,10 +11,12 @@ gateway and Discord's HTTP session closed, then the check thread and the databas
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
+import aiohttp
 import discord
 from discord.ext import commands
 from sqlite_utils import Database
@@ -28,6 +30,8 @@ from storage.schema import open_database
 
 log = logging.getLogger(__name__)
 
+SYNC_RETRY_FIRST_SECONDS = 2.0
+SYNC_RETRY_MAX_SECONDS = 60.0
 EXTENSIONS = (
     "handlers.delivery",
     "handlers.subscriptions",
@@ -70,6 +74,7 @@ class TalkwatchBot(commands.Bot):
         self.services: Services | None = None
         self.db: Database | None = db
         self.checks: CheckThread | None = checks
+        self._sync_task: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         if self.db is None:
@@ -84,11 +89,15 @@ class TalkwatchBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.checks.start_schedule(self._checked)
-        await self.sync_commands()
+        if not await self.sync_commands():
+            self._sync_task = asyncio.create_task(self._sync_until_done(), name="sync-commands")
+            self._sync_task.add_done_callback(_log_task_failure)
         if self.application_id is not None:
             log.info("invite URL: %s", invite_url(self.application_id))
 
-    async def sync_commands(self) -> None:
+    async def sync_commands(self) -> bool:
+        """Sync the slash commands; False if Discord could not be reached (worth retrying).
+        A refusal (a bad definition, a sync guild the bot is not in) is logged, not retried."""
         guild_id = self.settings.sync_guild_id
         try:
             if guild_id is not None:
@@ -97,14 +106,29 @@ class TalkwatchBot(commands.Bot):
                 synced = await self.tree.sync(guild=guild)
             else:
                 synced = await self.tree.sync()
+        except discord.DiscordServerError as exc:
+            log.warning("could not sync the slash commands yet (Discord answered %s)", exc.status)
+            return False
         except discord.HTTPException as exc:
             log.error("could not sync the slash commands (%s %s)", exc.status, exc.text)
-            return
+            return True
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.warning("could not sync the slash commands yet (%s)", type(exc).__name__)
+            return False
         log.info(
             "synced %d slash commands %s",
             len(synced),
             f"to guild {guild_id}" if guild_id else "globally",
         )
+        return True
+
+    async def _sync_until_done(self) -> None:
+        delay = SYNC_RETRY_FIRST_SECONDS
+        while True:
+            await asyncio.sleep(delay)
+            if await self.sync_commands():
+                return
+            delay = min(delay * 2, SYNC_RETRY_MAX_SECONDS)
 
     def _checked(self, report: CycleReport) -> None:
         if self.services is not None:
@@ -117,6 +141,8 @@ class TalkwatchBot(commands.Bot):
         )
 
     async def close(self) -> None:
+        if self._sync_task is not None:
+            self._sync_task.cancel()
         await super().close()
         checks, self.checks = self.checks, None
         if checks is not None:
@@ -126,3 +152,8 @@ class TalkwatchBot(commands.Bot):
             db.close()
         if checks is not None or db is not None:
             log.info("stopped; database closed")
+
+
+def _log_task_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s failed", task.get_name(), exc_info=task.exception())

@@ -61,6 +61,18 @@ class PostChannelTransformer(app_commands.Transformer):
 PostChannel = app_commands.Transform[ChosenChannel, PostChannelTransformer]
 
 
+def may_manage_channels(granted: discord.Permissions) -> bool:
+    """Manage Channels, or Administrator (which Discord counts as every permission)."""
+    return granted.manage_channels or granted.administrator
+
+
+def manage_channels_check(interaction: discord.Interaction) -> bool:
+    """The run-time check behind `default_member_permissions` (which only hides commands)."""
+    if not may_manage_channels(interaction.permissions):
+        raise app_commands.MissingPermissions(["manage_channels"])
+    return True
+
+
 def target_channel(
     interaction: discord.Interaction, chosen: ChosenChannel | None
 ) -> discord.TextChannel:
@@ -77,7 +89,7 @@ def target_channel(
         raise UserError("Pick a text or announcement channel (threads and voice chats can't).")
     if interaction.guild_id is None or target.guild.id != interaction.guild_id:
         raise UserError("Pick a channel of this server.")
-    if not granted.manage_channels:
+    if not may_manage_channels(granted):
         raise UserError(f"You need Manage Channels in #{target.name} to change its subscription.")
     return target
 
@@ -106,7 +118,8 @@ def check_role(role: discord.Role | None, channel: discord.TextChannel) -> None:
 
 def next_steps(sub: subscriptions.Subscription, channel: str, services: Services) -> str:
     settings = services.settings
-    minutes = max(1, round(settings.poll_seconds / 60))
+    seconds = settings.poll_seconds
+    every = f"{seconds} s" if seconds < 90 else f"{round(seconds / 60)} min"
     if sub.mode == "daily":
         what = (
             f"I'll post one digest in {channel} every day at {sub.digest_time} "
@@ -114,7 +127,7 @@ def next_steps(sub: subscriptions.Subscription, channel: str, services: Services
         )
     else:
         what = (
-            f"I check the feeds about every {minutes} min and post each new development in "
+            f"I check the feeds about every {every} and post each new development in "
             f"{channel} as it happens."
         )
     if sub.role_id is not None:
@@ -135,7 +148,7 @@ class Subscriptions(commands.Cog):
         role="A role to ping for major developments only",
     )
     @app_commands.default_permissions(manage_channels=True)
-    @app_commands.checks.has_permissions(manage_channels=True)
+    @app_commands.check(manage_channels_check)
     @app_commands.guild_only()
     async def subscribe(
         self,
@@ -190,7 +203,7 @@ class Subscriptions(commands.Cog):
     @app_commands.command(description="Stop posting peace-talks developments in a channel")
     @app_commands.describe(channel="Which channel (default: this channel)")
     @app_commands.default_permissions(manage_channels=True)
-    @app_commands.checks.has_permissions(manage_channels=True)
+    @app_commands.check(manage_channels_check)
     @app_commands.guild_only()
     async def unsubscribe(
         self, interaction: discord.Interaction, channel: PostChannel | None = None

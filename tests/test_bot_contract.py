@@ -11,7 +11,9 @@ hold.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import secrets
 import sys
 import threading
@@ -26,6 +28,7 @@ from storage import subscriptions
 from tests.botharness import (
     OFFER,
     ROOT,
+    Item,
     bot_settings,
     poll_until,
     rss,
@@ -128,7 +131,9 @@ async def test_minimal_payloads_are_judged_by_discords_permissions(
     guild = emu.add_guild("Outside", channels=("general", "news"))
     general, news = guild.channel("general"), guild.channel("news")
     settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
-    async with running_bot(emu, settings) as bot:
+    unavailable = emu.inject_fault("PUT", "/applications/*/commands", 503)
+    async with running_bot(emu, settings) as bot:  # the sync is retried
+        assert unavailable.hits == 1
         db = bot.services.db if bot.services else None
         assert db is not None
         reader = outsider("reader")
@@ -152,6 +157,11 @@ async def test_minimal_payloads_are_judged_by_discords_permissions(
         assert "Manage Channels in #news" in denied.text
         subs = subscriptions.guild_subscriptions(db, guild.id)
         assert sorted(sub.channel_id for sub in subs) == sorted([general.id, news.id])
+
+        owner = outsider("owner")  # Administrator alone means every permission
+        again = await minimal_invoke(emu, "subscribe", general, owner, perm.ADMINISTRATOR)
+        assert again.text.startswith(f"Updated the subscription of <#{general.id}>"), again.text
+        assert "every 2 s" in again.text, "the poll interval as configured"
 
         dm = emu.core.world.dm_channel(reader)
         latest = await minimal_invoke(emu, "latest", dm, reader, READER)
@@ -256,3 +266,49 @@ async def test_a_long_check_cycle_never_holds_up_interactions(
             await poll_until(finished.is_set, 10, "the cycle to go on")
     finally:
         release.set()
+
+
+HOSTILE_TAIL = (
+    " @everyone @here <@123456789012345678> <@&223456789012345678> <#323456789012345678>"
+    " [click](https://evil.example/x) **bold** `code` <b>html</b> zero\u200bwidth\u202e"
+)
+RAW_MARKUP = ("@everyone", "@here", "](https://evil", "**bold**", "`code`", "<b>")
+UNESCAPED_MENTION = re.compile(r"(?<!\\)<[@#]")
+
+
+def hostile(item: Item, title_suffix: str = "") -> Item:
+    return Item(item.title + title_suffix, item.text + HOSTILE_TAIL, item.link)
+
+
+async def test_three_outlets_in_three_cycles_give_one_post_then_edits_all_sanitised(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+) -> None:
+    guild = emu.add_guild("Outside", channels=("general",))
+    general = guild.channel("general")
+    paths = ["/kyiv.xml", "/wire.xml", "/europa.xml"]
+    settings = bot_settings(tmp_path, emu, feeds, paths)
+    async with running_bot(emu, settings):
+        await minimal_invoke(emu, "subscribe", general, outsider("admin"), ADMIN)
+        feeds.set_feed(paths[0], rss([hostile(OFFER[0], " <@&223456789012345678>")]))
+        (post,) = await emu.wait_for_posts(general, 1)
+        for number, path in enumerate(paths[1:], start=1):
+            feeds.set_feed(path, rss([hostile(OFFER[number])]))
+            outlet = f"Outlet {number}"
+
+            def edited(outlet: str = outlet) -> bool:
+                return outlet in str(emu.message(post.id).embeds)
+
+            await emu.wait_for(edited, 20, f"an edit naming {outlet}")
+        assert len(emu.posts(general)) == 1, "one event, one post"
+        message = emu.message(post.id)
+        assert len(message.edits) >= 1
+    sent = emu.requests_to("POST", "/channels/{channel_id}/messages")
+    edits = emu.requests_to("PATCH", "/channels/{channel_id}/messages/{message_id}")
+    assert sent and edits
+    for request in sent + edits:
+        assert request.json["allowed_mentions"] == {"parse": []}, request.json
+        shown = json.dumps([request.json["content"], request.json["embeds"]], ensure_ascii=False)
+        assert not [raw for raw in RAW_MARKUP if raw in shown], shown
+        assert not UNESCAPED_MENTION.search(shown), shown
+        assert "\u200b" not in shown.replace("@\u200b", "") and "\u202e" not in shown
+    assert emu.violations == [] and not message.mentions.any
