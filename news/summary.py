@@ -155,13 +155,13 @@ _SCENE = re.compile(
 )
 """Scene-setting openers (on the lower-cased sentence)."""
 _SCENE_ANYWHERE = re.compile(
-    r"\bthat is how\b|\bsuch (?:was|is) \w+\b|\b(?:was|were) (?!going\b)\w+ing\b"
+    r"\bthat is how\b|\bsuch (?:was|is) \w+\b|\b(?:was|were) \w+ing\b.* when "
 )
-_SCENE_HINTS = frozenset(("how", "such", "was", "were"))
+_SCENE_HINTS = frozenset(("how", "such", "when"))
 _BACKGROUND = re.compile(
-    r"\b(?:who (?:co-)?(?:wrote|founded|led|served|took|was|had|has)|since (?:19|20)\d\d|"
-    r"(?:has|had|have) (?:long|repeatedly|always|consistently)|previously|in the past|"
-    r"for years|last year|years ago|for the first time since)\b|(?:^|, )(?:before|after) \w+,"
+    r"\b(?:who (?:co-)?(?:wrote|founded|served)|who (?:had|has) (?:long|been|previously)|"
+    r"since (?:19|20)\d\d|(?:has|had|have) (?:long|repeatedly|always|consistently)|"
+    r"previously|in the past|for years|last year|years ago)\b|(?:^|, )(?:before|after) \w+,"
 )
 """Background rather than the new fact (on the lower-cased sentence)."""
 _BACKGROUND_HINTS = frozenset(
@@ -182,7 +182,7 @@ _FOLD = {
 """Words a title and its article use for the same thing, folded to one stem."""
 _CANDIDATES = 16
 _POSSESSIVES = ("His", "Her", "Their", "Its")
-_FILL_SCORE = 1.0
+_FILL_SCORE = -1.0
 _TIME_ZONE = re.compile(r"(?:[A-Z][a-z]+ time|GMT|UTC|CET|EET|MSK|ET|local time)\b")
 _ENDINGS = '.!?…"”’»)'
 _STOP = frozenset(
@@ -347,7 +347,11 @@ def _penalty(sentence: str, lowered: str, seen: frozenset[str], size: int) -> fl
         penalty += 2.0 if tail else 3.5
     elif tail:
         penalty += 1.0
-    if not seen.isdisjoint(_BACKGROUND_HINTS) and _BACKGROUND.search(lowered):
+    if (
+        "first" not in seen
+        and not seen.isdisjoint(_BACKGROUND_HINTS)
+        and _BACKGROUND.search(lowered)
+    ):  # "the first talks since 2022" is news
         penalty += 1.5
     if sentence.endswith("?"):
         penalty += 2.0
@@ -423,8 +427,9 @@ def _choose(sentences: list[str], context: _Context, limit: int) -> list[str]:
 
 
 def _is_fresh(tokens: frozenset[str], covered: set[str]) -> bool:
-    """Most of the sentence's words are not yet in the summary."""
-    return len(tokens - covered) * 2 >= len(tokens)
+    """Half the sentence's words, or a number, are not yet in the summary."""
+    new = tokens - covered
+    return len(new) * 2 >= len(tokens) or any(token[0].isdigit() for token in new)
 
 
 def _new_numbers(tokens: frozenset[str], covered: set[str]) -> float:
