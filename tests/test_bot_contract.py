@@ -26,6 +26,7 @@ import pytest
 from news.cycle import run_cycle
 from storage import subscriptions
 from tests.botharness import (
+    EVENTS,
     OFFER,
     ROOT,
     Item,
@@ -312,3 +313,44 @@ async def test_three_outlets_in_three_cycles_give_one_post_then_edits_all_saniti
         assert not UNESCAPED_MENTION.search(shown), shown
         assert "\u200b" not in shown.replace("@\u200b", "") and "\u202e" not in shown
     assert emu.violations == [] and not message.mentions.any
+
+
+async def test_refusals_pause_until_subscribed_again_and_server_errors_lose_nothing(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+) -> None:
+    """Discord's own refusals (the bot's cache saw no problem): 403 50001, 403 50013 and 404
+    10003 pause with the reason in /status and nothing more goes there until /subscribe;
+    429 with retry_after, 500, 502 and 503 are retried and each row is sent once."""
+    names = ("access", "perms", "unknown", "limited", "e500", "e502", "e503")
+    guild = emu.add_guild("Outside", channels=names)
+    channel = {name: guild.channel(name) for name in names}
+    settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
+    refusals = {"access": (403, 50001), "perms": (403, 50013), "unknown": (404, 10003)}
+    admin = outsider("admin")
+    async with running_bot(emu, settings):
+        for name in names:
+            await minimal_invoke(emu, "subscribe", channel[name], admin, ADMIN)
+        for name, (status, code) in refusals.items():
+            emu.inject_fault("POST", f"/channels/{channel[name].id}/messages", status, code=code)
+        emu.inject_fault("POST", f"/channels/{channel['limited'].id}/messages", 429, retry_after=1)
+        for status in (500, 502, 503):
+            emu.inject_fault("POST", f"/channels/{channel[f'e{status}'].id}/messages", status)
+        feeds.set_feed("/a.xml", rss([OFFER[0]]))
+        for name in ("limited", "e500", "e502", "e503"):
+            await emu.wait_for_posts(channel[name], 1, timeout=20)
+        status_text = (await minimal_invoke(emu, "status", channel["e500"], admin, ADMIN)).text
+        for name, (_, code) in refusals.items():
+            assert f"<#{channel[name].id}>: instant, **paused**" in status_text, status_text
+            assert f"(code {code})" in status_text
+        feeds.set_feed("/a.xml", rss([OFFER[0], EVENTS[1]]))
+        for name in ("limited", "e500", "e502", "e503"):
+            await emu.wait_for_posts(channel[name], 2, timeout=20)
+        for name in refusals:
+            tries = [r for r in emu.requests if r.path == f"/channels/{channel[name].id}/messages"]
+            assert len(tries) == 1, f"nothing more sent to #{name} while paused"
+        await minimal_invoke(emu, "subscribe", channel["access"], admin, ADMIN)
+        await emu.wait_for_posts(channel["access"], 1, timeout=20)
+    for name in ("limited", "e500", "e502", "e503"):
+        titles = [post.embeds[0]["title"] for post in emu.posts(channel[name])]
+        assert len(titles) == len(set(titles)) == 2, (name, titles)
+    assert emu.violations == []
