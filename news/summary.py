@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sentencex
 
@@ -282,28 +283,31 @@ def topic_tokens(terms: Iterable[str]) -> frozenset[str]:
 
 
 def _tokens(text: str) -> frozenset[str]:
-    return _stems(_WORD.findall(text.lower()))
+    return _stems(frozenset(_WORD.findall(text.lower())))
 
 
-def _stems(words: list[str]) -> frozenset[str]:
-    """Distinct content words, stop words dropped, a final "s" dropped and cut to six letters (a
-    light stem: "negotiations" and the topic prefix "negotiat" meet), a few synonyms folded
-    (a title's "swap" is the text's "exchange"); numbers kept whole."""
-    return frozenset(
-        word
-        if word[0].isdigit()
-        else _FOLD.get(word) or word[: 6 if word[-1] != "s" or word[-2] == "s" else -1][:6]
-        for word in words
-        if (word not in _STOP and len(word) > 2) or word[0].isdigit()
-    )
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    """Content words, stop words dropped, a final "s" dropped and cut to six letters (a light
+    stem: "negotiations" and the topic prefix "negotiat" meet), a few synonyms folded (a
+    title's "swap" is the text's "exchange"); numbers kept whole."""
+    return frozenset(filter(None, map(_stem, words - _STOP)))
+
+
+@lru_cache(maxsize=16_384)
+def _stem(word: str) -> str:
+    """One word's stem (see `_stems`); "" for a word too short to count."""
+    if word[0].isdigit():
+        return word
+    if len(word) < 3:
+        return ""
+    return _FOLD.get(word) or word[: 6 if word[-1] != "s" or word[-2] == "s" else -1][:6]
 
 
 def _score(index: int, sentence: str, context: _Context) -> _Candidate:
     """How much the sentence reads as the news (see the module docstring)."""
     lowered = sentence.lower()
-    words = _WORD.findall(lowered)
-    seen = frozenset(words)
-    tokens = _stems(words)
+    seen = frozenset(_WORD.findall(lowered))
+    tokens = _stems(seen)
     score = 2.0 / (1.0 + 0.6 * index)
     shared = tokens & context.title
     if shared:
