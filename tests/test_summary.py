@@ -287,3 +287,32 @@ def test_a_filler_that_brings_a_new_number_is_preferred_to_a_vaguer_one() -> Non
     summary = summarise("Energy moratorium extended in Riyadh", text, limit=240, topic_terms=TOPIC)
     assert "45 days" in summary
     assert "useful step forward" not in summary
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clause"),
+    [
+        (
+            "On Friday Ukraine and Russia each released 410 prisoners in the second stage of the "
+            "swap agreed in Istanbul: 300 soldiers and 110 civilians, among them medics, border "
+            "guards and sailors captured in the first weeks of the war, according to Kyiv's "
+            "coordination headquarters and the ombudsmen of both countries.",
+            "On Friday Ukraine and Russia each released 410 prisoners in the second stage of the "
+            "swap agreed in Istanbul.",
+        ),
+        (
+            "Twenty countries have formally committed to send troops or ships to Ukraine once a "
+            "ceasefire takes hold, as part of a force to deter a new attack from the sea, the air "
+            "and the land, British Prime Minister Keir Starmer said on Thursday after a video "
+            "call of the coalition of the willing hosted from London and Paris.",
+            "Twenty countries have formally committed to send troops or ships to Ukraine once a "
+            "ceasefire takes hold, as part of a force to deter a new attack from the sea, the air "
+            "and the land.",
+        ),
+    ],
+)
+def test_a_main_clause_ends_at_a_colon_or_before_a_trailing_attribution(
+    sentence: str, clause: str
+) -> None:
+    assert len(sentence) > 280
+    assert summarise("Talks news", sentence, topic_terms=TOPIC) == clause
