@@ -218,7 +218,36 @@ for _side, _words_of_side in (
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*")
 
 
+_MONTH_BEFORE = re.compile(rf"\b{_MONTH}\s+$")
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}")
+_CLOCK_AFTER = re.compile(r"[:.]\d{2}\b|\s*[ap]\.?m\b")
+
+
 def body_numbers(body: str) -> list[str]:
-    """The numbers of a body, one token per mention (dates and clock times left out)."""
-    plain = DATES.sub(" ", CLOCK.sub(" ", body.lower()))
-    return [number(raw) for raw in NUMBER.findall(plain)]
+    """The numbers of a body, one token per mention (dates and clock times left out). Found
+    digits first, then their neighbours read: quicker than rewriting the whole body."""
+    plain = body.lower()
+    found: list[str] = []
+    skip_to = 0
+    for match in NUMBER.finditer(plain):
+        start, end = match.span()
+        if start < skip_to:
+            continue
+        if end - start <= 5:  # a day of the month or a clock time is short
+            clock = _clock_end(plain, match)
+            if clock:
+                skip_to = clock
+                continue
+            if end - start <= 2 and (
+                _MONTH_BEFORE.search(plain, max(0, start - 11), start)
+                or _MONTH_AFTER.match(plain, end, end + 16)
+            ):
+                continue
+        found.append(number(match.group()))
+    return found
+
+
+def _clock_end(plain: str, match: re.Match[str]) -> int:
+    """Where a clock time starting at this number ends ("18:00", "6 p.m."), else 0."""
+    found = CLOCK.match(plain, match.start())
+    return found.end() if found else 0

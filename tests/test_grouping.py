@@ -18,6 +18,7 @@ from news.grouping import (
     story_features,
 )
 from news.kinds import classify_kind
+from news.wording import body_numbers
 
 T0 = datetime(2025, 5, 16, 12, 0, tzinfo=UTC)
 WINDOW_HOURS = 48.0
@@ -275,3 +276,24 @@ def test_different_rounds_of_one_process_are_two_developments() -> None:
     assert index.best_match(same_round, at)[0] == "d-round2"
     assert index.best_match(third, at)[0] is None
     assert third.rounds == {"round3"} and same_round.rounds == second.rounds == {"round2"}
+
+
+def test_the_days_of_a_story_survive_the_signature() -> None:
+    dated = story_features(
+        "Putin and Witkoff meet in the Kremlin on March 19",
+        "The talks ended late yesterday, aide Yuri Ushakov said.",
+        "meeting",
+        GroupingParams(),
+        reported_at=datetime(2026, 3, 20, 9, 0, tzinfo=UTC),  # a Friday
+    )
+    assert dated.calendar and dated.weekdays == {3}
+    decoded = decode_signature(encode_signature(new_profile(dated)))
+    assert decoded is not None and decoded.members[0] == dated
+
+
+def test_body_numbers_leave_out_dates_and_clock_times() -> None:
+    body = (
+        "On May 15 at 18:00 Moscow time, 1,000 prisoners were due; by 6 p.m. on 16th of May "
+        "only 390 had crossed, and 2.5 hours later 84 more. Talks resume on 2 June."
+    )
+    assert body_numbers(body) == ["1000", "390", "2.5", "84"]
