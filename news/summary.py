@@ -458,7 +458,7 @@ def _head_clause(sentence: str, limit: int) -> str:
         if len(head) >= limit:
             break
         if len(head.split()) >= 8 and not _INTRODUCING.search(head) and _balanced(head):
-            return head + "."
+            return head if head.endswith(".") else head + "."
     return ""
 
 

@@ -316,3 +316,13 @@ def test_a_main_clause_ends_at_a_colon_or_before_a_trailing_attribution(
 ) -> None:
     assert len(sentence) > 280
     assert summarise("Talks news", sentence, topic_terms=TOPIC) == clause
+
+
+def test_a_clause_ending_on_an_abbreviation_keeps_one_full_stop() -> None:
+    sentence = (
+        "Ukraine signed the minerals and reconstruction fund agreement with the U.S., which "
+        + "officials in Kyiv described as a first step toward a broader settlement " * 4
+        + "later."
+    )
+    summary = summarise("Fund agreement signed", sentence, topic_terms=TOPIC)
+    assert summary == "Ukraine signed the minerals and reconstruction fund agreement with the U.S."
