@@ -25,6 +25,7 @@ import pytest
 
 from news.cycle import run_cycle
 from storage import subscriptions
+from storage.developments import latest_developments
 from tests.botharness import (
     EVENTS,
     OFFER,
@@ -354,3 +355,38 @@ async def test_refusals_pause_until_subscribed_again_and_server_errors_lose_noth
         titles = [post.embeds[0]["title"] for post in emu.posts(channel[name])]
         assert len(titles) == len(set(titles)) == 2, (name, titles)
     assert emu.violations == []
+
+
+def button(result: InteractionResult, label: str) -> str:
+    for row in result.components:
+        for component in row.get("components", []):
+            if component.get("label") == label:
+                return str(component["custom_id"])
+    raise AssertionError(f"no {label} button in {result.components}")
+
+
+async def test_latest_buttons_answer_after_a_restart(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+) -> None:
+    guild = emu.add_guild("Outside", channels=("general",))
+    general = guild.channel("general")
+    settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
+    reader = outsider("reader")
+    async with running_bot(emu, settings) as bot:
+        feeds.set_feed("/a.xml", rss(list(EVENTS[:3])))
+        db = bot.services.db if bot.services else None
+        await poll_until(lambda: db is not None and len(latest_developments(db, 5)) >= 3)
+        full = await minimal_invoke(emu, "latest", general, reader, READER)
+        assert len(full.embeds) == 3
+        first = await emu.invoke("latest", general, options={"count": 1})
+    assert first.message is not None
+    async with running_bot(emu, settings):  # the same database, a new process' worth of state
+        await emu.wait_for_identifies(2)
+        paged = await emu.invoke("latest", general, options={"count": 1})
+        assert paged.message is not None
+        older = await emu.click(paged.message, button(paged, "Older"))
+        assert not older.errors and older.text.startswith("Developments 2-2")
+        newer = await emu.click(paged.message, button(older, "Newer"))
+        assert newer.text.startswith("Developments 1-1")
+        again = await emu.click(first.message, button(first, "Older"))  # sent before the restart
+        assert not again.errors and again.text.startswith("Developments 2-2")
