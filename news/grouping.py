@@ -181,6 +181,11 @@ def _gap(at: float, first: float, updated: float) -> float:
     return 0.0
 
 
+def _outlet_key(outlet: str) -> str:
+    """One outlet however a feed spells it ("Reuters", " reuters ")."""
+    return " ".join(outlet.casefold().split())
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     profile: Profile
@@ -222,7 +227,8 @@ class DevelopmentIndex:
         first, updated = _hours(first_seen_at), _hours(updated_at)
         buckets = range(self._bucket(first), self._bucket(updated) + 1)
         keys = tuple((token, b) for token in profile.keys for b in buckets)
-        self._entries[development_id] = _Entry(profile, first, updated, keys, frozenset(outlets))
+        known = frozenset(_outlet_key(outlet) for outlet in outlets)
+        self._entries[development_id] = _Entry(profile, first, updated, keys, known)
         for key in keys:
             self._postings.setdefault(key, set()).add(development_id)
 
@@ -257,9 +263,10 @@ class DevelopmentIndex:
     ) -> tuple[str | None, float]:
         """The most similar development above the threshold (or None) and its similarity.
 
-        A development the story's own outlet already reported is less likely: outlets report
-        a fact once, and a second story of theirs usually brings a new one."""
+        A development the story's own outlet already reported is less likely when the story
+        is framed as another fact (`news.similarity.outlet_factor`); a rewrite is not."""
         live = self._window(story, _hours(at))
+        outlet = _outlet_key(outlet)
         rarity = self._rarity(story, live) if self.params.rarity and live else None
         best_id, best = None, 0.0
         for development_id in sorted(live):

@@ -187,6 +187,7 @@ def test_an_outlets_next_story_about_another_fact_stays_apart() -> None:
     same_outlet = index.best_match(carried_out, at, "Reuters")
     assert same_outlet[0] is None
     assert same_outlet[1] < index.best_match(carried_out, at, "AP")[1]
+    assert index.best_match(carried_out, at, " reuters ") == same_outlet  # however spelled
 
 
 def test_an_outlets_answer_after_its_offer_report_stays_apart() -> None:
