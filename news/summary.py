@@ -121,6 +121,10 @@ _NEWS_PHRASE = re.compile(
     r"meet|host|travel|visit|sign|start|begin|resume|take effect|enter into force)|(?:said|"
     r"says|told \w+) (?:it|they|he|she|on \w+ (?:it|they))? ?(?:would|will))\b"
 )
+_NEWS_HINTS = frozenset(
+    str.split("called spent hold meet host travel visit sign start begin resume effect force")
+)
+"""Words one of which every `_NEWS_PHRASE` match but "said it would" contains."""
 _OUTCOME_WORDS = frozenset(
     str.split(
         "agreement agreements deal exchange exchanges swap return returns ceasefire truce "
@@ -138,15 +142,14 @@ _DATE_PHRASE = re.compile(
     r"\b(?:next|this) week\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several) "
     r"(?:hours|days|weeks|months|years)\b"
 )
+_DATE_HINTS = frozenset(("week", "hours", "days", "weeks", "months", "years"))
 _DIGIT = re.compile(r"\d")
 _CONDITION = re.compile(
     r"\b(?:only (?:if|after|when|once)|provided (?:that )?|on condition|unless|must|would have "
     r"to|in exchange for|as long as)\b"
 )
 """A condition set: the one detail that matters most, with a date or a number."""
-_CONDITION_HINTS = frozenset(
-    ("only", "provided", "condition", "unless", "must", "have", "exchange", "long")
-)
+_CONDITION_HINTS = frozenset(("only", "provided", "condition", "unless", "must", "exchange"))
 _PLACE = re.compile(r"\b(?:in|at|to|from) (?:the )?[A-Z][a-z]")
 _NAME = re.compile(r"[^.!?] [A-Z][a-z]")
 _ANAPHOR = re.compile(
@@ -319,15 +322,19 @@ def _score(index: int, sentence: str, context: _Context) -> _Candidate:
         score += 3.0 * len(shared) / len(context.title)
         score += sum(1.0 for token in shared if token[0].isdigit())
     on_topic = min(len(tokens & context.topic), 4)
-    news = not seen.isdisjoint(_NEWS_WORDS) or _NEWS_PHRASE.search(lowered) is not None
+    news = _has_news_verb(seen, lowered)
     score += 0.4 * on_topic + (1.5 if news else 0.0)
     score += 0.4 * min(len(seen & _OUTCOME_WORDS), 3)
     number = _DIGIT.search(sentence) is not None
     specifics = 1.2 if number else 0.0
-    if not seen.isdisjoint(_DATE_WORDS) or _DATE_PHRASE.search(lowered):
+    if not seen.isdisjoint(_DATE_WORDS) or (
+        not seen.isdisjoint(_DATE_HINTS) and _DATE_PHRASE.search(lowered)
+    ):
         specifics += 0.7
     specifics += 0.5 if _PLACE.search(sentence) else 0.0
-    if not seen.isdisjoint(_CONDITION_HINTS) and _CONDITION.search(lowered):
+    if (not seen.isdisjoint(_CONDITION_HINTS) or "have" in seen or "long" in seen) and (
+        _CONDITION.search(lowered)
+    ):
         specifics += 0.7
     specifics += 0.3 * min(len(_NAME.findall(sentence)), 3)
     score += min(specifics, 2.5)
@@ -339,6 +346,16 @@ def _score(index: int, sentence: str, context: _Context) -> _Candidate:
     bare_quote = sentence.startswith(_QUOTE_OPEN) and not _QUOTE_TAIL.search(sentence)
     filler = score >= _FILL_SCORE and substantive and not bare_quote
     return _Candidate(score, index, sentence, tokens, filler)
+
+
+def _has_news_verb(seen: frozenset[str], lowered: str) -> bool:
+    """A news verb or phrase; the phrase searched only when its words are there."""
+    if not seen.isdisjoint(_NEWS_WORDS):
+        return True
+    hinted = not seen.isdisjoint(_NEWS_HINTS) or (
+        not seen.isdisjoint(_SPEECH_WORDS) and ("would" in seen or "will" in seen)
+    )
+    return hinted and _NEWS_PHRASE.search(lowered) is not None
 
 
 def _penalty(sentence: str, lowered: str, seen: frozenset[str], size: int) -> float:
@@ -411,13 +428,14 @@ class _Candidate:
 def _choose(sentences: list[str], context: _Context, limit: int) -> list[str]:
     """The best news sentence, then the best others that fit and add something new, in the
     order of the text."""
-    candidates: list[_Candidate] = []
-    for index, sentence in enumerate(sentences[:_CANDIDATES]):
-        text = sentence if len(sentence) <= limit else _head_clause(sentence, limit)
-        if text and text[-1] in _ENDINGS:
-            candidates.append(_score(index, text, context))
-    if not candidates:
-        return []
+    texts = [
+        (index, sentence if len(sentence) <= limit else _head_clause(sentence, limit))
+        for index, sentence in enumerate(sentences[:_CANDIDATES])
+    ]
+    usable = [(index, text) for index, text in texts if text and text[-1] in _ENDINGS]
+    if len(usable) < 2:
+        return [text for _, text in usable]  # nothing to choose between
+    candidates = [_score(index, text, context) for index, text in usable]
     best = max(candidates, key=lambda c: (c.score, -c.index))
     chosen = [best]
     room = limit - len(best.text)
