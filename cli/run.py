@@ -82,7 +82,43 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
 
 
+class Shutdown:
+    """SIGINT and SIGTERM at any moment of the run, start-up included: the bot is closed as
+    soon as it exists, and nothing new starts (a login waiting to retry gives up)."""
+
+    def __init__(self) -> None:
+        self.requested = asyncio.Event()
+        self._bot: discord.Client | None = None
+        self._closing: list[asyncio.Task[None]] = []
+
+    def install(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.request, sig.name)
+
+    def request(self, signame: str) -> None:
+        if not self.requested.is_set():
+            log.info("%s received: shutting down", signame)
+            self.requested.set()
+            self._close()
+
+    def attach(self, bot: discord.Client) -> None:
+        self._bot = bot
+        if self.requested.is_set():
+            self._close()
+
+    def _close(self) -> None:
+        if self._bot is not None and not self._closing:
+            self._closing.append(asyncio.get_running_loop().create_task(self._bot.close()))
+
+    async def finish(self) -> None:
+        for task in self._closing:
+            await task
+
+
 async def run_bot(settings: Settings, token: str) -> int:
+    shutdown = Shutdown()
+    shutdown.install()
     import discord
 
     from handlers.app import TalkwatchBot
@@ -101,21 +137,10 @@ async def run_bot(settings: Settings, token: str) -> int:
         db.close()
         return fail(str(exc))
     bot = TalkwatchBot(settings, db=db, checks=checks)
-    loop = asyncio.get_running_loop()
-    stopping: list[asyncio.Task[None]] = []
-    stopped = asyncio.Event()
-
-    def stop(signame: str) -> None:
-        if not stopping:
-            log.info("%s received: shutting down", signame)
-            stopped.set()
-            stopping.append(loop.create_task(bot.close()))
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop, sig.name)
+    shutdown.attach(bot)
     try:
         async with bot:
-            if await login_until_reachable(bot, token, stopped):
+            if await login_until_reachable(bot, token, shutdown.requested):
                 await bot.connect(reconnect=True)
     except discord.LoginFailure:
         return fail("Discord rejected the token in DISCORD_TOKEN (401): check or reset it")
@@ -126,8 +151,7 @@ async def run_bot(settings: Settings, token: str) -> int:
     except (discord.HTTPException, discord.GatewayNotFound, OSError) as exc:
         return fail(f"cannot reach Discord: {type(exc).__name__}: {str(exc)[:200]}")
     finally:
-        for task in stopping:
-            await task
+        await shutdown.finish()
     return EXIT_OK
 
 

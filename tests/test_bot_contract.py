@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import re
 import secrets
 import sys
 import threading
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ from tests.botharness import (
     poll_until,
     rss,
     running_bot,
+    settings_environment,
     write_feeds_file,
 )
 from tests.emulator import permissions as perm
@@ -42,6 +45,7 @@ from tests.emulator.emulator import DiscordEmulator
 from tests.emulator.invoke import Invoker
 from tests.emulator.models import Channel, Member, User, new_snowflake
 from tests.emulator.pending import InteractionResult
+from tests.emulator.process import BotProcess
 from tests.feedserver import FeedServer
 
 JSON = dict[str, Any]
@@ -390,3 +394,61 @@ async def test_latest_buttons_answer_after_a_restart(
         assert newer.text.startswith("Developments 1-1")
         again = await emu.click(first.message, button(first, "Older"))  # sent before the restart
         assert not again.errors and again.text.startswith("Developments 2-2")
+
+
+@pytest.mark.parametrize("seed", [7])
+async def test_kill_and_sigterm_at_random_moments_of_a_burst_deliver_each_once(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer, seed: int
+) -> None:
+    """kill -9, then SIGTERM, each at a random point of a burst of 40 posts (paced at 8 a
+    second, each answered 0.3 s late, so that some are in flight); after the restarts every
+    channel has every development exactly once."""
+    rng = random.Random(seed)
+    names = [f"desk{number}" for number in range(8)]
+    guild = emu.add_guild("Outside", channels=names)
+    settings = bot_settings(tmp_path, emu, feeds, ["/a.xml", "/b.xml"], send_rate_per_second=8.0)
+    env = settings_environment(settings)
+    bot = BotProcess(emu, env=env, log_path=tmp_path / "bot.log")
+    total = len(EVENTS) * len(names)
+    async with bot:
+        await emu.wait_for_commands_synced(timeout=20)
+        admin = outsider("admin")
+        for name in names:
+            await minimal_invoke(emu, "subscribe", guild.channel(name), admin, ADMIN)
+        emu.inject_fault("POST", "/channels/*/messages", None, delay=0.3, times=None)
+        feeds.set_feed("/a.xml", rss(EVENTS[:3]))
+        feeds.set_feed("/b.xml", rss(EVENTS[3:]))
+        for number, stop in enumerate(("kill", "term"), start=1):
+            target = len(emu.all_posts()) + rng.randint(1, 10)
+
+            def reached(target: int = target) -> bool:
+                return len(emu.all_posts()) >= target
+
+            await emu.wait_for(reached, 30, f"{target} posts")
+            await asyncio.sleep(rng.random() * 0.3)
+            assert len(emu.all_posts()) < total, "the stop must land during the burst"
+            code = await (bot.kill() if stop == "kill" else bot.stop())
+            assert code == (-9 if stop == "kill" else 0), bot.log_text()
+            await bot.start()
+            await emu.wait_for_identifies(number + 1)
+        await emu.wait_for(lambda: len(emu.all_posts()) >= total, 40, "every post")
+        await emu.wait_for_commands_synced(timeout=20)
+    for name in names:
+        titles = Counter(post.embeds[0]["title"] for post in emu.posts(guild.channel(name)))
+        assert len(titles) == len(EVENTS) and set(titles.values()) == {1}, (name, titles)
+    text = bot.log_text()
+    assert emu.token not in text and "Traceback" not in text
+
+
+async def test_sigterm_while_discord_is_unreachable_exits_cleanly(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+) -> None:
+    settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
+    emu.inject_fault("GET", "/users/@me", 503, times=None)
+    bot = BotProcess(emu, env=settings_environment(settings), log_path=tmp_path / "bot.log")
+    await bot.start()
+    await poll_until(lambda: "retrying in 2 s" in bot.log_text(), 20, "a second login attempt")
+    assert await bot.stop() == 0
+    text = bot.log_text()
+    assert "cannot reach Discord (Discord answered 503); retrying in 1 s" in text
+    assert "database closed" in text and "Traceback" not in text and emu.token not in text
