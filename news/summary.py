@@ -38,7 +38,7 @@ title, the text) clipped at a word boundary and marked with "…". The result ne
 Measured on the labelled set (bench/quality.py, and per split by listing each long article's
 summary against its key facts): all summaries within 280 characters, ending on sentence
 punctuation, no boilerplate; every key fact carried by 75% of long-article summaries (tune
-16/18, holdout 5/10; before this method: 54%, tune 9/18, holdout 6/10). About 80 us per
+16/18, holdout 5/10; before this method: 54%, tune 9/18, holdout 6/10). About 65 us per
 summary of up to 16 sentences.
 """
 
