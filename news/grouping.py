@@ -191,7 +191,7 @@ class _Entry:
     profile: Profile
     first: float
     updated: float
-    keys: tuple[tuple[str, int], ...]
+    keys: frozenset[tuple[str, int]]
     outlets: frozenset[str]
 
 
@@ -221,15 +221,16 @@ class DevelopmentIndex:
     ) -> None:
         """Add a development (with the outlets that reported it), or replace it with its new
         state."""
-        old = self._entries.get(development_id)
-        for key in old.keys if old else ():
-            self._postings[key].discard(development_id)
         first, updated = _hours(first_seen_at), _hours(updated_at)
         buckets = range(self._bucket(first), self._bucket(updated) + 1)
-        keys = tuple((token, b) for token in profile.keys for b in buckets)
+        keys = frozenset((token, b) for token in profile.keys for b in buckets)
         known = frozenset(_outlet_key(outlet) for outlet in outlets)
+        old = self._entries.get(development_id)
         self._entries[development_id] = _Entry(profile, first, updated, keys, known)
-        for key in keys:
+        old_keys = old.keys if old else frozenset()
+        for key in old_keys - keys:
+            self._postings[key].discard(development_id)
+        for key in keys - old_keys:
             self._postings.setdefault(key, set()).add(development_id)
 
     def profile(self, development_id: str) -> Profile | None:
