@@ -51,7 +51,9 @@ What did not help (measured along the way): raw token cosine (crowded 0.69), a c
 all reports (chains different developments together), a title-containment score (crowded
 0.69), no rarity (0.77); counts written as words ("four hours" -> 4: fewer joins of true
 reports), the dateline's date as a day of the fact (worse on holdout), the squared actor
-penalty whenever one side is a statement (no change).
+penalty whenever one side is a statement (no change), talks cities that disagree (no change
+on tune), the kind read from the lead as a second chance for kinds to agree (better as
+dated, worse crowded).
 """
 
 from __future__ import annotations
