@@ -1,7 +1,9 @@
 """The gateway: JSON text frames over a websocket, sessions with sequence numbers and RESUME.
 
 HELLO on connect; heartbeats get ACKs; IDENTIFY (token checked, intents recorded, privileged
-intents refused with 4014 unless allowed) gets READY then one GUILD_CREATE per guild. Every
+intents refused with 4014 unless allowed) gets READY then one GUILD_CREATE per guild (its
+`members` only the bot's own member unless the client asked for GUILD_PRESENCES, as on
+Discord: a bot must take invokers from the interaction, not from its member cache). Every
 dispatch is logged per session, so a RESUME replays what the client missed, then RESUMED.
 """
 
@@ -20,6 +22,7 @@ from tests.emulator.models import JSON
 
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
 GUILD_MESSAGES = 1 << 9
+GUILD_PRESENCES = 1 << 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +138,14 @@ class GatewayHub:
             }
             await self._log_and_send(session, "READY", ready)
             for guild in world.guilds.values():
-                await self._log_and_send(session, "GUILD_CREATE", guild.to_payload())
+                payload = guild.to_payload()
+                if not intents & GUILD_PRESENCES:
+                    # as on Discord: without presences, only the bot (and voice users)
+                    bot_id = str(world.bot.id)
+                    payload["members"] = [
+                        m for m in payload["members"] if m["user"]["id"] == bot_id
+                    ]
+                await self._log_and_send(session, "GUILD_CREATE", payload)
         self.core.notify()
 
     async def _resume(self, ws: web.WebSocketResponse, data: JSON) -> None:
