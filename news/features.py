@@ -54,6 +54,7 @@ class Features:
     weekdays: frozenset[int] = frozenset()
     """Weekdays named in the title and lead, "yesterday" and the like resolved."""
     rounds: frozenset[str] = frozenset()
+    outlet: str = ""
     """Numbered rounds, stages or phases named ("round2", `news.wording.mark_rounds`)."""
 
 
@@ -115,6 +116,7 @@ def story_features(
     params: GroupingParams = DEFAULT_PARAMS,
     body: str = "",
     reported_at: datetime | None = None,
+    outlet: str = "",
 ) -> Features:
     """The features of one story from its title, the start of its text and its body's names
     and numbers (one token per mention), and the days its title and lead name."""
@@ -137,7 +139,7 @@ def story_features(
     tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
     head = f"{title}. {lead[: params.lead_chars]}"
     days = calendar_days(head), weekdays(head, reported_at)
-    return make_features(tokens, kind, _actor(title), *days)
+    return make_features(tokens, kind, _actor(title), *days, outlet_key(outlet))
 
 
 def _body_tokens(mentions: list[str], body: str) -> list[str]:
@@ -164,8 +166,14 @@ def make_features(
     actor: str,
     calendar: frozenset[int] = frozenset(),
     days: frozenset[int] = frozenset(),
+    outlet: str = "",
 ) -> Features:
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
     norm = math.sqrt(sum(w * w for w in tokens.values()))
     rounds = frozenset(t for t in tokens if t.startswith("round") and t[5:].isdigit())
-    return Features(tokens, numbers, kind, actor, norm, calendar, days, rounds)
+    return Features(tokens, numbers, kind, actor, norm, calendar, days, rounds, outlet)
+
+
+def outlet_key(outlet: str) -> str:
+    """One outlet however a feed spells it ("Reuters", " reuters ")."""
+    return " ".join(outlet.casefold().split())

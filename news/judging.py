@@ -231,7 +231,7 @@ class Judge:
         kind = classify_kind(title, lead)
         params = self.config.grouping
         body = text[: params.body_chars] if params.body_weight else ""
-        features = story_features(title, lead, kind, params, body, story.reported_at)
+        features = story_features(title, lead, kind, params, body, story.reported_at, story.outlet)
         return _Read(title, text, sentences, lead, features)
 
     def _start(self, story: Story, read: _Read, profile: Profile) -> Development:

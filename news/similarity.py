@@ -143,21 +143,27 @@ def frame_factor(story: Features, member: Features, params: GroupingParams) -> f
     return factor
 
 
-def is_other_fact(story: Features, profile: Profile, params: GroupingParams) -> bool:
+def is_other_fact(
+    story: Features, profile: Profile, params: GroupingParams, outlet: str = ""
+) -> bool:
     """Does the story visibly tell another fact than the development? Its numbers disagree, or
-    no remembered report tells the same kind of fact by the same actor on the same day. A
-    rewrite of one fact ("UPDATE 1-...", a longer version) keeps all of these."""
+    its outlet's own remembered report (any remembered report when none is kept) does not
+    tell the same kind of fact by the same actor on the same day. A rewrite of one fact
+    ("UPDATE 1-...", a longer version) keeps all of these."""
     known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
         return True
+    own = [member for member in profile.members if outlet and member.outlet == outlet]
     return all(
         frame_factor(story, member, params) < 1.0 or _days_disagree(story, member)
-        for member in profile.members
+        for member in (own or profile.members)
     )
 
 
-def outlet_factor(story: Features, profile: Profile, params: GroupingParams) -> float:
+def outlet_factor(
+    story: Features, profile: Profile, params: GroupingParams, outlet: str = ""
+) -> float:
     """For a development the story's own outlet already reported: outlets rewrite and update
     their story of one fact (no penalty), but a differently framed story of theirs usually
     brings a new fact (`params.same_outlet`)."""
-    return params.same_outlet if is_other_fact(story, profile, params) else 1.0
+    return params.same_outlet if is_other_fact(story, profile, params, outlet) else 1.0

@@ -298,3 +298,42 @@ def test_body_numbers_leave_out_dates_and_clock_times() -> None:
         "only 390 had crossed, and 2.5 hours later 84 more. Talks resume on 2 June."
     )
     assert body_numbers(body) == ["1000", "390", "2.5", "84"]
+
+
+def test_an_outlets_story_is_compared_with_its_own_earlier_report() -> None:
+    def reported(title: str, lead: str, outlet: str) -> Features:
+        kind = classify_kind(title, lead)
+        return story_features(title, lead, kind, GroupingParams(), lead, outlet=outlet)
+
+    tass = reported(
+        "Kremlin says it is hopeful after Witkoff visit",
+        "Kremlin aide Yuri Ushakov said on Tuesday that Moscow was hopeful after Vladimir Putin "
+        "received Steve Witkoff in the Kremlin.",
+        "TASS",
+    )
+    ap = reported(
+        "Putin meets Witkoff in Kremlin for five hours of talks on Ukraine",
+        "Russian President Vladimir Putin met U.S. envoy Steve Witkoff in the Kremlin on "
+        "Tuesday for five hours of talks on ending the war, Ushakov said.",
+        "AP",
+    )
+    index = DevelopmentIndex(WINDOW_HOURS)
+    index.add("d-visit", add_member(new_profile(tass), ap), T0, T0, outlets=["TASS", "AP"])
+    assert (tass.outlet, ap.outlet, tass.kind, ap.kind) == ("tass", "ap", "statement", "meeting")
+    # TASS again, framed like AP's report but not like its own: more likely another fact
+    tass_again = reported(
+        "Putin meets Witkoff in the Kremlin, Ushakov says",
+        "Vladimir Putin met Steve Witkoff in the Kremlin on Tuesday, Yuri Ushakov said.",
+        "TASS",
+    )
+    at = T0 + timedelta(hours=2)
+    assert index.best_match(tass_again, at, "TASS")[1] < index.best_match(tass_again, at, "RT")[1]
+    # AP again with its own framing: a rewrite, no penalty
+    ap_again = reported(
+        "UPDATE 1-Putin meets Witkoff in Kremlin, talks on Ukraine last five hours",
+        "Vladimir Putin met U.S. envoy Steve Witkoff in the Kremlin on Tuesday, talks on "
+        "ending the war lasted five hours, Ushakov said.",
+        "AP",
+    )
+    assert index.best_match(ap_again, at, "AP") == index.best_match(ap_again, at, "RT")
+    assert index.best_match(ap_again, at, "AP")[0] == "d-visit"
