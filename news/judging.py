@@ -37,14 +37,9 @@ from news.grouping import (
 from news.kinds import classify_kind, score_importance
 from news.records import Development, FetchedBody, FetchOutcome, Source, Story, Verdict
 from news.relevance import assess
+from news.sentences import clean_text, count_sentences, split_sentences
 from news.store import Judgement, Store
-from news.summary import (
-    clean_text,
-    count_sentences,
-    split_sentences,
-    summarise_sentences,
-    topic_tokens,
-)
+from news.summary import summarise_sentences, topic_tokens
 from news.text import fold_whitespace, html_to_text
 from news.topic import TopicProfile, load_profile
 from settings import Settings

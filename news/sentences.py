@@ -1,0 +1,142 @@
+"""Plain text and whole sentences from a story's text, for summaries and grouping. Pure functions.
+
+The text is cleaned of HTML and boilerplate (feed footers, "Read more", bylines, photo credits,
+"... contributed reporting", share/subscribe lines) and split into sentences with sentencex
+("6 p.m. Moscow time" glued back). A dateline before the first sentence (the prefix "KYIV,
+March 3 (Reuters) -" or "MOSCOW, March 18. /TASS/.") goes; its sentence stays and is marked as
+the wire lead (`LeadSentence`), which `news.salience` scores as the news.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import sentencex
+
+from news.text import fold_whitespace, html_to_text
+
+_LANGUAGE = "en"
+_HTML_HINT = re.compile(r"<(?:[a-zA-Z][^>]*|/[a-zA-Z]+\s*)>|&(?:[a-z]+|#\d+);")
+
+_BOILERPLATE_SENTENCE = re.compile(
+    r"^(?:the post .{0,300} appeared first on .{0,120}|read more\b.*|continue reading\b.*|"
+    r"read the (?:full|whole) (?:story|article)\b.*|click here\b.*|subscribe\b.*|"
+    r"sign up\b.*|share this\b.*|share on\b.*|advertisement\.?|related:.*|see also:.*|"
+    r"photo(?:graph)?s?(?: credit)?\s*:.*|image(?: credit)?\s*:.*|"
+    r"\(?(?:photo|image|picture) by\b.*|follow us\b.*|copyright\b.*|©.*|all rights reserved.*|"
+    r"this (?:story|article) (?:was|has been) (?:updated|corrected)\b.*|"
+    r"\(?reporting by\b.*|\(?editing by\b.*|\(?writing by\b.*|[A-Z].{0,160} contributed"
+    r"(?: reporting| to this (?:report|story|article))?\.\)?$|"
+    r"by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
+    r"{0,3})?\.?$)",
+    re.IGNORECASE,
+)
+_INLINE_BOILERPLATE = re.compile(
+    r"(?:the post .{0,300}? appeared first on [^.]{0,120}\.|"
+    r"\[?…\]?\s*(?:read more|continue reading)\b[^.]*\.?|"
+    r"\b(?:read more|continue reading)\s*(?:»|›|→|\.\.\.|…)?\s*$|"
+    r"\((?:photo|image|picture) by [^)]*\)|\b(?:getty images|afp via getty images|"
+    r"reuters/[A-Z][\w ]+|ap photo/[A-Z][\w ]+)\b|\[\s*(?:…|\.\.\.)\s*\]|\badvertisement\b)",
+    re.IGNORECASE,
+)
+_INLINE_TRIGGERS = (
+    "appeared first",
+    "read more",
+    "continue reading",
+    "photo",
+    "image",
+    "picture",
+    "getty",
+    "reuters/",
+    "[",
+    "advertisement",
+)
+"""Words one of which every `_INLINE_BOILERPLATE` match contains (a cheap test first)."""
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z.'-]+(?:[ ,/]+[A-Z][A-Za-z.'-]+){0,3},?\s+)?"
+    r"(?:(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)"
+    r"\s*)?(?:\((?:Reuters|AP|AFP|Bloomberg|dpa|Xinhua|Ukrinform|Interfax|TASS|RIA|UNIAN|"
+    r"[A-Z][A-Za-z .-]{1,24})\)\s*)?[-–—]+\s+"
+)
+_AGENCY_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]{2,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*[.:-]?\s*"
+    r"(?:/[A-Za-z-]{2,20}/\.?\s*)?(?=\S|$)"
+)
+_CAPS_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'/-]{2,40}(?:\s*\([^)]{2,30}\))?\s*[-–—:]\s+")
+_BYLINE_LEAD = re.compile(
+    r"^(?:by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
+    r"{0,3})?\s*(?:[|,·•-]\s*)?(?:\d+ (?:min|minutes) read)?\s*)",
+)
+_TIME_ZONE = re.compile(r"(?:[A-Z][a-z]+ time|GMT|UTC|CET|EET|MSK|ET|local time)\b")
+
+
+class LeadSentence(str):
+    """A sentence that followed a stripped dateline: a wire report's lead, which by convention
+    states the news."""
+
+    __slots__ = ()
+
+
+def clean_title(title: str) -> str:
+    """A title as one line of plain text: HTML turned to text, whitespace folded."""
+    return fold_whitespace(html_to_text(title) if _HTML_HINT.search(title) else title)
+
+
+def clean_text(text: str) -> str:
+    """Plain text with HTML turned to text and inline boilerplate removed; paragraphs kept."""
+    if _HTML_HINT.search(text):
+        text = html_to_text(text)
+    lowered = text.lower()
+    if any(trigger in lowered for trigger in _INLINE_TRIGGERS):
+        text = _INLINE_BOILERPLATE.sub(" ", text)
+    paragraphs = (fold_whitespace(part) for part in text.split("\n"))
+    return "\n".join(part for part in paragraphs if part)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Whole sentences of a cleaned text, boilerplate dropped and datelines stripped; the
+    sentence a dateline led is a `LeadSentence`."""
+    sentences: list[str] = []
+    for paragraph in text.split("\n"):
+        dated = False
+        if not sentences:
+            undated = _AGENCY_DATELINE.sub("", paragraph, count=1)
+            dated, paragraph = undated != paragraph, undated
+        for raw in _join_clock_times(sentencex.segment(_LANGUAGE, paragraph)):
+            sentence, headed = _strip_prefixes(raw.strip())
+            if sentence and not _BOILERPLATE_SENTENCE.match(sentence):
+                lead = not sentences and (dated or headed)
+                sentences.append(LeadSentence(sentence) if lead else sentence)
+    return sentences
+
+
+def _join_clock_times(parts: Iterable[str]) -> Iterable[str]:
+    """Segments glued back where the splitter broke after "p.m." before "Moscow time"."""
+    held = ""
+    for part in parts:
+        if held.rstrip().endswith(("a.m.", "p.m.")) and _TIME_ZONE.match(part):
+            held = f"{held.rstrip()} {part.lstrip()}"
+            continue
+        if held:
+            yield held
+        held = part
+    if held:
+        yield held
+
+
+def _strip_prefixes(sentence: str) -> tuple[str, bool]:
+    """The sentence without a byline or dateline before it, and whether a dateline went."""
+    stripped = _BYLINE_LEAD.sub("", sentence, count=1)
+    without = _DATELINE.sub("", stripped, count=1)
+    if without == stripped:
+        without = _CAPS_DATELINE.sub("", stripped, count=1)
+    if without != sentence and without and without[0].islower():
+        without = without[0].upper() + without[1:]
+    return without.strip(), without != stripped
+
+
+def count_sentences(text: str) -> int:
+    """How many real sentences (ending in punctuation, of a few words) the text holds."""
+    sentences = split_sentences(clean_text(text))
+    return sum(1 for s in sentences if s[-1] in '.!?"”’»)' and len(s.split()) >= 4)
