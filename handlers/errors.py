@@ -34,6 +34,11 @@ def explain(error: BaseException) -> str | None:
         return f"Slow down: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        return (
+            "This command has changed since your Discord app loaded it; "
+            "reload Discord (Ctrl+R) or try again in a minute."
+        )
     if isinstance(error, app_commands.TransformerError):
         return f"That value does not work here: {error.value!r}."
     return None

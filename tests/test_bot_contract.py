@@ -96,9 +96,12 @@ async def minimal_invoke(
     permissions: int,
     *,
     option: tuple[JSON, JSON] | None = None,
+    command_id: int | None = None,
 ) -> InteractionResult:
-    """INTERACTION_CREATE with only the required fields; `where` a guild or DM channel."""
-    data: JSON = {"id": str(emu.command(name).id), "name": name, "type": 1, "options": []}
+    """INTERACTION_CREATE with only the required fields; `where` a guild or DM channel;
+    `command_id` for a command the bot does not know (left over from an older version)."""
+    known = command_id or emu.command(name).id
+    data: JSON = {"id": str(known), "name": name, "type": 1, "options": []}
     if option is not None:
         data["options"], data["resolved"] = [option[0]], option[1]
     payload: JSON = {
@@ -168,6 +171,9 @@ async def test_minimal_payloads_are_judged_by_discords_permissions(
         again = await minimal_invoke(emu, "subscribe", general, owner, perm.ADMINISTRATOR)
         assert again.text.startswith(f"Updated the subscription of <#{general.id}>"), again.text
         assert "every 2 s" in again.text, "the poll interval as configured"
+
+        stale = await minimal_invoke(emu, "digest", general, reader, READER, command_id=1234)
+        assert stale.ephemeral and "changed" in stale.text
 
         dm = emu.core.world.dm_channel(reader)
         latest = await minimal_invoke(emu, "latest", dm, reader, READER)
@@ -447,7 +453,10 @@ async def test_sigterm_while_discord_is_unreachable_exits_cleanly(
     emu.inject_fault("GET", "/users/@me", 503, times=None)
     bot = BotProcess(emu, env=settings_environment(settings), log_path=tmp_path / "bot.log")
     await bot.start()
-    await poll_until(lambda: "retrying in 2 s" in bot.log_text(), 20, "a second login attempt")
+    try:
+        await poll_until(lambda: "retrying in 2 s" in bot.log_text(), 20, "a second attempt")
+    except AssertionError:
+        raise AssertionError(bot.log_text()) from None
     assert await bot.stop() == 0
     text = bot.log_text()
     assert "cannot reach Discord (Discord answered 503); retrying in 1 s" in text

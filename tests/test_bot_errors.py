@@ -54,3 +54,8 @@ def test_send_failures_are_classified() -> None:
 def test_backoff_grows_and_is_capped() -> None:
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [2.0, 4.0, 8.0]
     assert backoff(50).total_seconds() == 600.0
+
+
+def test_stale_commands_are_explained() -> None:
+    stale = app_commands.CommandNotFound("oldcommand", [])
+    assert "changed" in (explain(stale) or "")
