@@ -165,6 +165,8 @@ class Subscriptions(commands.Cog):
                 f"I can't post in #{target.name}: I'm missing {', '.join(missing)} there. "
                 "Grant it in the channel's permissions, then run /subscribe again."
             )
+        if role is not None:  # the cached role, with every field, if the payload was thin
+            role = target.guild.get_role(role.id) or role
         check_role(role, target)
         try:
             digest_time = parse_digest_time(time or DEFAULT_DIGEST_TIME).strftime("%H:%M")

@@ -172,6 +172,17 @@ async def test_minimal_payloads_are_judged_by_discords_permissions(
         assert again.text.startswith(f"Updated the subscription of <#{general.id}>"), again.text
         assert "every 2 s" in again.text, "the poll interval as configured"
 
+        desk = emu.add_role(guild, "desk", 0, mentionable=True)
+        await emu.settle()
+        thin_role = (
+            {"type": 8, "name": "role", "value": str(desk.id)},
+            {"roles": {str(desk.id): {"id": str(desk.id), "name": desk.name}}},
+        )
+        pinged = await minimal_invoke(
+            emu, "subscribe", general, owner, perm.ADMINISTRATOR, option=thin_role
+        )
+        assert f"ping <@&{desk.id}>" in pinged.text, pinged.text
+
         stale = await minimal_invoke(emu, "digest", general, reader, READER, command_id=1234)
         assert stale.ephemeral and "changed" in stale.text
 
