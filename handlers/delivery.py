@@ -190,6 +190,9 @@ class Drainer:
             except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
                 self._handle_failure([row], sub.id, classify(exc))
                 return
+            except Exception as exc:  # e.g. an answer discord.py cannot read: never hammer
+                self._handle_failure([row], sub.id, unexpected(exc))
+                return
             now = self.services.now_fn()
             deliveries.mark_sent(self.db, [row.id], message.id, now, len(development.sources))
             self.sent += 1
@@ -215,6 +218,9 @@ class Drainer:
             )
         except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             self._handle_failure(rows, sub.id, classify(exc))
+            return
+        except Exception as exc:
+            self._handle_failure(rows, sub.id, unexpected(exc))
             return
         deliveries.mark_sent(self.db, ids, message.id, self.services.now_fn())
         self.sent += 1
@@ -278,6 +284,13 @@ class Drainer:
     def _pause(self, subscription_id: int, channel_id: int, reason: str) -> None:
         log.warning("pausing delivery to channel %s: %s", channel_id, reason)
         subscriptions.pause_subscription(self.db, subscription_id, reason, self.services.now_fn())
+
+
+def unexpected(exc: Exception) -> Failure:
+    """A send that failed in a way nothing foresaw: logged with its traceback and retried with
+    backoff like a network error (the row's nonce makes a repeat safe), never every tick."""
+    log.error("unexpected error while sending", exc_info=exc)
+    return Failure("retry", f"unexpected error: {type(exc).__name__}")
 
 
 def _ids(row: Delivery) -> tuple[int | None, int]:

@@ -338,12 +338,13 @@ async def test_three_outlets_in_three_cycles_give_one_post_then_edits_all_saniti
 
 
 async def test_refusals_pause_until_subscribed_again_and_server_errors_lose_nothing(
-    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Discord's own refusals (the bot's cache saw no problem): 403 50001, 403 50013 and 404
     10003 pause with the reason in /status and nothing more goes there until /subscribe;
-    429 with retry_after, 500, 502 and 503 are retried and each row is sent once."""
-    names = ("access", "perms", "unknown", "limited", "e500", "e502", "e503")
+    429 with retry_after, 500, 502, 503 and an answer discord.py cannot read are retried
+    (the last with backoff, logged) and each row is sent once."""
+    names = ("access", "perms", "unknown", "limited", "e500", "e502", "e503", "e200")
     guild = emu.add_guild("Outside", channels=names)
     channel = {name: guild.channel(name) for name in names}
     settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
@@ -355,27 +356,28 @@ async def test_refusals_pause_until_subscribed_again_and_server_errors_lose_noth
         for name, (status, code) in refusals.items():
             emu.inject_fault("POST", f"/channels/{channel[name].id}/messages", status, code=code)
         emu.inject_fault("POST", f"/channels/{channel['limited'].id}/messages", 429, retry_after=1)
-        for status in (500, 502, 503):
+        for status in (500, 502, 503, 200):  # 200 with an error body: not a message
             emu.inject_fault("POST", f"/channels/{channel[f'e{status}'].id}/messages", status)
         feeds.set_feed("/a.xml", rss([OFFER[0]]))
-        for name in ("limited", "e500", "e502", "e503"):
+        for name in ("limited", "e500", "e502", "e503", "e200"):
             await emu.wait_for_posts(channel[name], 1, timeout=20)
         status_text = (await minimal_invoke(emu, "status", channel["e500"], admin, ADMIN)).text
         for name, (_, code) in refusals.items():
             assert f"<#{channel[name].id}>: instant, **paused**" in status_text, status_text
             assert f"(code {code})" in status_text
         feeds.set_feed("/a.xml", rss([OFFER[0], EVENTS[1]]))
-        for name in ("limited", "e500", "e502", "e503"):
+        for name in ("limited", "e500", "e502", "e503", "e200"):
             await emu.wait_for_posts(channel[name], 2, timeout=20)
         for name in refusals:
             tries = [r for r in emu.requests if r.path == f"/channels/{channel[name].id}/messages"]
             assert len(tries) == 1, f"nothing more sent to #{name} while paused"
         await minimal_invoke(emu, "subscribe", channel["access"], admin, ADMIN)
         await emu.wait_for_posts(channel["access"], 1, timeout=20)
-    for name in ("limited", "e500", "e502", "e503"):
+    for name in ("limited", "e500", "e502", "e503", "e200"):
         titles = [post.embeds[0]["title"] for post in emu.posts(channel[name])]
         assert len(titles) == len(set(titles)) == 2, (name, titles)
     assert emu.violations == []
+    assert "unexpected error: KeyError; retry after" in caplog.text
 
 
 def button(result: InteractionResult, label: str) -> str:
