@@ -6,40 +6,22 @@ Two kinds of evidence, kept apart because they are read differently:
 - weekdays ("on Tuesday", "yesterday", "tonight"), as weekday numbers 0-6; "today",
   "yesterday" and "tomorrow" are resolved against the time of the report.
 
-Outlets date the same fact differently by a day (time zones, datelines written after midnight,
-"late on Monday"), so two stories disagree on the day only when no day of one lies within a
-day of a day of the other (`days_disagree`).
+Outlets date the same fact differently by a day or so (time zones, datelines written after
+midnight, "late on Monday", a report filed the day after), so two stories disagree on the day
+only when no date of one lies within two days of a date of the other, or no weekday within
+one day of a weekday of the other (`days_disagree`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_DAY = re.compile(r"(?<![\d.,])\b(\d{1,2})(?:st|nd|rd|th)?\b(?![.,]?\d)")
-_MONTH_BEFORE = re.compile(r"([a-z]{3,9})\.?\s+$")
-_MONTH_AFTER = re.compile(r"\s+(?:of\s+)?([a-z]{3,9})\b")
+from news.wording import word_tokens
+
+_MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec"
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES.split(), 1)}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
@@ -55,17 +37,17 @@ _YEAR = 2001
 def calendar_days(text: str) -> frozenset[int]:
     """The calendar dates written in a text ("March 18", "18th of March", "Dec. 2"), as day
     numbers of one reference year."""
-    lowered = text.lower()
+    return calendar_days_of(word_tokens(text))
+
+
+def calendar_days_of(tokens: Iterable[str]) -> frozenset[int]:
+    """The calendar dates among a text's tokens (`news.wording` joins "March 18" into
+    "mar18"), as day numbers of one reference year."""
     found = set()
-    for match in _DAY.finditer(lowered):
-        day = int(match.group(1))
-        before = _MONTH_BEFORE.search(lowered, max(0, match.start() - 11), match.start())
-        after = _MONTH_AFTER.match(lowered, match.end(), match.end() + 14)
-        for near in (before, after):
-            month = _MONTHS.get(near.group(1)) if near else None
-            if month and 1 <= day <= 31:
-                found.add(_day_number(month, day))
-                break
+    for token in tokens:
+        month = _MONTHS.get(token[:3])
+        if month and token[3:].isdigit() and 1 <= int(token[3:]) <= 31:
+            found.add(_day_number(month, int(token[3:])))
     return frozenset(found)
 
 
@@ -79,8 +61,11 @@ def _day_number(month: int, day: int) -> int:
 def weekdays(text: str, reported_at: datetime | None) -> frozenset[int]:
     """The weekdays a text names (0 = Monday); "today", "yesterday" and "tomorrow" only when
     the report time is known."""
+    lowered = text.lower()
+    if "day" not in lowered and "tonight" not in lowered and "tomorrow" not in lowered:
+        return frozenset()  # every word looked for is one of these or holds "day"
     found = set()
-    for match in _RELATIVE.finditer(text.lower()):
+    for match in _RELATIVE.finditer(lowered):
         word = match.group(1)
         if word in _SHIFT:
             if reported_at is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from news.event_days import calendar_days, weekdays
+from news.event_days import calendar_days_of, weekdays
 from news.records import Kind
 from news.wording import ACTORS, GENERIC, NAME, PEOPLE, STOP, TOKEN, body_numbers, stem, word_tokens
 
@@ -138,7 +138,7 @@ def story_features(
             weights[token] = weights.get(token, 0.0) + factor * weight
     tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
     head = f"{title}. {lead[: params.lead_chars]}"
-    days = calendar_days(head), weekdays(head, reported_at)
+    days = calendar_days_of(weights), weekdays(head, reported_at)
     return make_features(tokens, kind, _actor(title), *days, outlet_key(outlet))
 
 

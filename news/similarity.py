@@ -116,7 +116,10 @@ def similarity(
         return 0.0
     best = 0.0
     for member in profile.members:
-        score = cosine(story, member, rarity) * frame_factor(story, member, params)
+        score = cosine(story, member, rarity)
+        if score <= best:  # the factors below never raise it
+            continue
+        score *= frame_factor(story, member, params)
         if score > best and _days_disagree(story, member):
             score *= params.date_penalty
         best = max(best, score)
