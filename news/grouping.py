@@ -24,7 +24,9 @@ Method
 - Key facts that disagree: the day of the fact (calendar dates more than two days apart, or
   weekdays more than one day apart, "yesterday" resolved against the report time; dates and
   weekdays are not compared with each other) x0.5 per remembered report; numbers x0.5;
-  numbered rounds x0.1 (another round is another fact by definition).
+  numbered rounds x0.1 (another round is another fact by definition). The crowded replays
+  re-date reports but not their texts, so "yesterday" resolves there as it would not in a
+  feed; calibrated replay, holdout: 0.947 with the day rule, 0.955 without.
 - Similarity: the rarity-weighted cosine with the closest of the development's remembered
   reports (the first two and the latest two), times those factors, times a linear decay to
   x0.05 at the edge of the window (48 h); a story joins the most similar development above
