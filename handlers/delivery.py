@@ -250,6 +250,9 @@ class Drainer:
             else:
                 log.warning("edit in channel %s failed: %s", row.channel_id, failure.reason)
                 shown = row.sources_shown
+        except Exception as exc:  # tried again after the edit interval, not every tick
+            unexpected(exc)
+            shown = row.sources_shown
         deliveries.mark_edited(self.db, row.id, self.services.now_fn(), shown)
         self.sent += 1
 

@@ -314,6 +314,7 @@ async def test_three_outlets_in_three_cycles_give_one_post_then_edits_all_saniti
         await minimal_invoke(emu, "subscribe", general, outsider("admin"), ADMIN)
         feeds.set_feed(paths[0], rss([hostile(OFFER[0], " <@&223456789012345678>")]))
         (post,) = await emu.wait_for_posts(general, 1)
+        emu.inject_fault("PATCH", "/channels/*/messages/*", 200)  # an unreadable answer
         for number, path in enumerate(paths[1:], start=1):
             feeds.set_feed(path, rss([hostile(OFFER[number])]))
             outlet = f"Outlet {number}"
