@@ -6,7 +6,9 @@ sqlite-utils in `_sqlite_migrations`. Never edit a released step; add a new one.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -185,13 +187,40 @@ def parse_time(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+class ImmediateDatabase(sqlite_utils.Database):
+    """sqlite-utils' `Database` whose outermost `atomic()` block starts with BEGIN IMMEDIATE.
+
+    The bot and its feed-check thread each hold a connection. In WAL mode a deferred
+    transaction that reads and then writes fails at once ("database is locked", no busy
+    wait) if the other connection committed in between; taking the write lock at BEGIN makes
+    it wait for the busy timeout instead. Nested blocks stay savepoints."""
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[ImmediateDatabase]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
 def open_database(path: Path | str) -> Database:
     """Open (creating if needed) and migrate the database; raise `StorageError` on failure."""
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = sqlite_utils.Database(conn)
+        db = ImmediateDatabase(conn)
         if str(path) != ":memory:":
             db.enable_wal()
         conn.execute("PRAGMA synchronous = NORMAL")

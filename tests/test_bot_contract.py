@@ -28,6 +28,7 @@ import pytest
 from news.cycle import run_cycle
 from storage import subscriptions
 from storage.developments import latest_developments
+from storage.schema import open_database
 from tests.botharness import (
     EVENTS,
     OFFER,
@@ -475,3 +476,35 @@ async def test_sigterm_while_discord_is_unreachable_exits_cleanly(
     text = bot.log_text()
     assert "cannot reach Discord (Discord answered 503); retrying in 1 s" in text
     assert "database closed" in text and "Traceback" not in text and emu.token not in text
+
+
+def test_two_connections_read_then_write_without_busy_errors(tmp_path: Path) -> None:
+    """The bot and its feed checks each have a connection. A transaction that reads, then
+    writes, while the other connection writes, must wait for it, not fail at once with
+    "database is locked" (what a deferred BEGIN does in WAL mode)."""
+    path = tmp_path / "two.db"
+    first = open_database(path)
+    first.execute("CREATE TABLE tally (n INTEGER)")
+    first.execute("INSERT INTO tally VALUES (0)")
+    ready, go, written = threading.Event(), threading.Event(), threading.Event()
+
+    def other_connection() -> None:
+        second = open_database(path)
+        ready.set()
+        go.wait(10)
+        second.execute("UPDATE tally SET n = n + 10")
+        written.set()
+        second.close()
+
+    thread = threading.Thread(target=other_connection)
+    thread.start()
+    ready.wait(10)
+    with first.atomic():
+        (before,) = first.execute("SELECT n FROM tally").fetchone()
+        go.set()
+        written.wait(0.5)  # a deferred transaction lets the other write commit here
+        first.execute("UPDATE tally SET n = ?", (before + 1,))
+    thread.join(10)
+    assert written.is_set()
+    assert first.execute("SELECT n FROM tally").fetchone() == (11,)
+    first.close()
