@@ -147,26 +147,28 @@ class TriageRun:
         self.out.flush()
 
     def _store(self, lines: list[Line], now: datetime) -> list[Story | None]:
-        """Store the lines as stories (one call per outlet), returned in the lines' order."""
+        """Store the lines as stories (grouped by outlet, then the duplicates in line order, one
+        transaction each), returned in the lines' order."""
         pairs = [(line, self._feed_id(line.outlet), to_entry(line, now)) for line in lines]
         by_feed: dict[int, list[Entry]] = {}
         for _, feed_id, entry in pairs:
             if entry is not None:
                 by_feed.setdefault(feed_id, []).append(entry)
-        recorded: dict[tuple[int, str], Story] = {}
-        for feed_id, entries in by_feed.items():
-            new = self.store.record_entries(
-                feed_id, _FETCHED, entries, now, _FAR_FUTURE, _NO_BASELINE
-            )
-            recorded.update(((feed_id, story.entry_id), story) for story in new)
+        grouped = [(feed_id, entry) for feed_id, entries in by_feed.items() for entry in entries]
+        recorded = self._record(grouped, now)
+        again = [
+            (feed_id, entry)
+            for _, feed_id, entry in pairs
+            if entry is not None and (feed_id, entry.entry_id) not in recorded
+        ]
+        duplicates = self._record_again(again, now)
         stories: list[Story | None] = []
         for _, feed_id, entry in pairs:
             if entry is None:
                 stories.append(None)
                 continue
-            story = recorded.get((feed_id, entry.entry_id)) or self._record_again(
-                feed_id, entry, now
-            )
+            key = (feed_id, entry.entry_id)
+            story = recorded.get(key) or duplicates[key]
             if story.published_at is not None:
                 self.last_reported_at = story.published_at
             elif self.last_reported_at is not None:
@@ -174,13 +176,29 @@ class TriageRun:
             stories.append(story)
         return stories
 
-    def _record_again(self, feed_id: int, entry: Entry, now: datetime) -> Story:
-        """Store a duplicate (its URL or id is already stored) under a new id, without its URL,
-        so that it is judged like any other line."""
-        self.duplicates += 1
-        again = replace(entry, entry_id=f"{entry.entry_id}#dup-{uuid4().hex[:12]}", url="")
-        new = self.store.record_entries(feed_id, _FETCHED, [again], now, _FAR_FUTURE, _NO_BASELINE)
-        return replace(new[0], url=entry.url)
+    def _record(
+        self, items: list[tuple[int, Entry]], now: datetime
+    ) -> dict[tuple[int, str], Story]:
+        new = self.store.record_entries_of_feeds(items, _FETCHED, now, _FAR_FUTURE, _NO_BASELINE)
+        return {(story.feed_id, story.entry_id): story for story in new}
+
+    def _record_again(
+        self, items: list[tuple[int, Entry]], now: datetime
+    ) -> dict[tuple[int, str], Story]:
+        """Store duplicates (their URL or id is already stored) under new ids, without their
+        URLs, so that they are judged like any other line; keyed by their original ids."""
+        if not items:
+            return {}
+        self.duplicates += len(items)
+        renamed = [
+            (feed_id, replace(entry, entry_id=f"{entry.entry_id}#dup-{uuid4().hex[:12]}", url=""))
+            for feed_id, entry in items
+        ]
+        new = self.store.record_entries_of_feeds(renamed, _FETCHED, now, _FAR_FUTURE, _NO_BASELINE)
+        return {
+            (feed_id, entry.entry_id): replace(story, url=entry.url)
+            for (feed_id, entry), story in zip(items, new, strict=True)
+        }
 
     def _feed_id(self, outlet: str) -> int:
         name = outlet or "(no outlet)"

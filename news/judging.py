@@ -9,7 +9,8 @@ development started earlier in the same batch. Time windows are measured on the 
 `reported_at` (published, else first seen), never on the wall clock, so old or future-dated
 input groups the same way. The Judge keeps no state between batches: what it knows of earlier
 developments comes from `store.recent_developments` (their signatures), so a restart changes
-nothing.
+nothing. It only remembers the results of pure steps (verdicts, sentences, kinds, summaries) by
+their inputs, so a text it has seen before (a wire story in several feeds) is not read again.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from news.article import decode_page, extract_main_text
 from news.grouping import (
@@ -35,7 +36,7 @@ from news.grouping import (
     story_features,
 )
 from news.kinds import classify_kind, score_importance
-from news.records import Development, FetchedBody, FetchOutcome, Source, Story, Verdict
+from news.records import Development, FetchedBody, FetchOutcome, Kind, Source, Story, Verdict
 from news.relevance import assess
 from news.sentences import clean_text, count_sentences, split_sentences
 from news.store import Judgement, Store
@@ -48,6 +49,27 @@ log = logging.getLogger(__name__)
 
 _READ_CHARS = 6_000
 """Only this much of an article is read (summaries choose among its first sentences)."""
+_MEMO_SIZE = 4_096
+"""Results of pure steps remembered per kind (forgotten all at once when full)."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Memo(Generic[K, V]):
+    """A bounded memory of a pure function's results by their inputs."""
+
+    def __init__(self) -> None:
+        self.found: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        return self.found.get(key)
+
+    def put(self, key: K, value: V) -> V:
+        if len(self.found) >= _MEMO_SIZE:
+            self.found.clear()
+        self.found[key] = value
+        return value
 
 
 class PageSource(Protocol):
@@ -123,6 +145,10 @@ class Judge:
         self.profile = profile
         self.config = config
         self.topic = topic_terms(profile)
+        self._verdicts: _Memo[tuple[str, str], Verdict] = _Memo()
+        self._sentences: _Memo[str, tuple[str, ...]] = _Memo()
+        self._kinds: _Memo[tuple[str, str], Kind] = _Memo()
+        self._summaries: _Memo[tuple[str, str], str] = _Memo()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Judge:
@@ -137,11 +163,17 @@ class Judge:
         now: datetime,
     ) -> list[Judgement]:
         """One judgement per story, in order (see the module docstring)."""
-        verdicts = [assess(story.title, story.text, self.profile) for story in stories]
+        verdicts = [self._assess(story.title, story.text) for story in stories]
         texts: dict[int, str] = {}
         if pages is not None and self.config.fetch_articles:
             texts = await self._fetch_articles(stories, verdicts, store, pages)
         return self.group(stories, verdicts, texts, store, now)
+
+    def _assess(self, title: str, text: str) -> Verdict:
+        found = self._verdicts.get((title, text))
+        if found is None:
+            found = self._verdicts.put((title, text), assess(title, text, self.profile))
+        return found
 
     # -- grouping ---------------------------------------------------------------------------
 
@@ -214,16 +246,35 @@ class Judge:
         return Judgement(story.id, verdict, dev, joined is None, summary, notes)
 
     def _summarise(self, read: _Read) -> str:
-        return summarise_sentences(
-            read.title, read.sentences, limit=self.config.summary_chars, topic=self.topic
-        )
+        key = (read.title, read.text[:_READ_CHARS])
+        found = self._summaries.get(key)
+        if found is None:
+            summary = summarise_sentences(
+                read.title, read.sentences, limit=self.config.summary_chars, topic=self.topic
+            )
+            found = self._summaries.put(key, summary)
+        return found
+
+    def _split(self, text: str) -> list[str]:
+        """The sentences of the text's first `_READ_CHARS` (see `split_sentences`)."""
+        head = text[:_READ_CHARS]
+        found = self._sentences.get(head)
+        if found is None:
+            found = self._sentences.put(head, tuple(split_sentences(clean_text(head))))
+        return list(found)
+
+    def _kind(self, title: str, lead: str) -> Kind:
+        found = self._kinds.get((title, lead))
+        if found is None:
+            found = self._kinds.put((title, lead), classify_kind(title, lead))
+        return found
 
     def _read(self, story: Story, article_text: str | None) -> _Read:
         title = clean_title(story.title, story.outlet)
         text = article_text or story.text
-        sentences = split_sentences(clean_text(text[:_READ_CHARS])) if text else []
+        sentences = self._split(text) if text else []
         lead = " ".join(sentences[: self.config.grouping.lead_sentences])
-        kind = classify_kind(title, lead)
+        kind = self._kind(title, lead)
         params = self.config.grouping
         body = text[: params.body_chars] if params.body_weight else ""
         features = story_features(title, lead, kind, params, body, story.reported_at, story.outlet)

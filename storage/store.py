@@ -68,6 +68,28 @@ class SqliteStore:
             self.db, feed, fetched, entries, now, next_check_at, baseline_since
         )
 
+    def record_entries_of_feeds(
+        self,
+        items: Sequence[tuple[int, Entry]],
+        fetched: FetchedBody,
+        now: datetime,
+        next_check_at: datetime,
+        baseline_since: datetime,
+    ) -> list[Story]:
+        """`record_entries` for (feed id, entry) pairs of several feeds, in one transaction and
+        in the given order; each feed's success is recorded once."""
+        states: dict[int, FeedState] = {}
+        for feed_id, _ in items:
+            if feed_id not in states:
+                feed = feeds.get_feed(self.db, feed_id)
+                if feed is None:
+                    raise KeyError(f"no feed with id {feed_id}")
+                states[feed_id] = feed
+        pairs = [(states[feed_id], entry) for feed_id, entry in items]
+        return stories.record_entries_of_feeds(
+            self.db, pairs, fetched, now, next_check_at, baseline_since
+        )
+
     def save_article_text(self, story_id: int, text: str) -> None:
         stories.save_article_text(self.db, story_id, text)
 

@@ -75,18 +75,44 @@ def record_entries(
     published at or after `baseline_since` are new; the others (and undated ones) are stored
     with `is_baseline` and never judged or announced.
     """
-    baseline = not feed.has_baseline
+    return record_entries_of_feeds(
+        db,
+        [(feed, entry) for entry in entries],
+        fetched,
+        now,
+        next_check_at,
+        baseline_since,
+        [feed],
+    )
+
+
+def record_entries_of_feeds(
+    db: Database,
+    items: Sequence[tuple[FeedState, Entry]],
+    fetched: FetchedBody,
+    now: datetime,
+    next_check_at: datetime,
+    baseline_since: datetime,
+    checked: Sequence[FeedState] = (),
+) -> list[Story]:
+    """`record_entries` for entries of several feeds, stored in the given order in one
+    transaction (so story ids follow that order); each feed of `items` and of `checked` gets
+    its success recorded once. A feed's baseline is taken as it was before the call."""
     seen_at = format_time(now)
+    execute = db.conn.execute
     new: list[Story] = []
+    feeds = {feed.id: feed for feed in checked}
     with db.atomic():
-        for entry in entries:
-            is_new = not baseline or (
+        for feed, entry in items:
+            feeds.setdefault(feed.id, feed)
+            is_new = feed.has_baseline or (
                 entry.published_at is not None and entry.published_at >= baseline_since
             )
-            row = db.execute(_INSERT, _entry_params(feed.id, entry, seen_at, is_new)).fetchone()
+            row = execute(_INSERT, _entry_params(feed.id, entry, seen_at, is_new)).fetchone()
             if row is not None and is_new:
                 new.append(_story(int(row[0]), feed, entry, now))
-        record_success(db, feed.id, fetched, now, next_check_at)
+        for feed_id in feeds:
+            record_success(db, feed_id, fetched, now, next_check_at)
     return new
 
 
