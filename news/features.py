@@ -13,7 +13,18 @@ from functools import lru_cache
 
 from news.event_days import calendar_days_of, weekdays
 from news.records import Kind
-from news.wording import ACTORS, GENERIC, NAME, PEOPLE, STOP, TOKEN, body_numbers, stem, word_tokens
+from news.wording import (
+    ACTORS,
+    GENERIC,
+    NAME,
+    PEOPLE,
+    STOP,
+    TOKEN,
+    body_numbers,
+    stem,
+    venues_of,
+    word_tokens,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +46,7 @@ class GroupingParams:
     rarity: float = 0.5
     date_penalty: float = 0.5
     round_penalty: float = 0.1
+    venue_penalty: float = 0.5
 
 
 DEFAULT_PARAMS = GroupingParams()
@@ -54,8 +66,10 @@ class Features:
     weekdays: frozenset[int] = frozenset()
     """Weekdays named in the title and lead, "yesterday" and the like resolved."""
     rounds: frozenset[str] = frozenset()
-    outlet: str = ""
     """Numbered rounds, stages or phases named ("round2", `news.wording.mark_rounds`)."""
+    outlet: str = ""
+    venues: frozenset[str] = frozenset()
+    """The talks venues its title names ("geneva", "dhabi"; `news.wording.VENUES`)."""
 
 
 @lru_cache(maxsize=65536)
@@ -139,7 +153,8 @@ def story_features(
     tokens = {token: round(math.sqrt(weight), 3) for token, weight in weights.items()}
     head = f"{title}. {lead[: params.lead_chars]}"
     days = calendar_days_of(weights), weekdays(head, reported_at)
-    return make_features(tokens, kind, _actor(title), *days, outlet_key(outlet))
+    venues = venues_of(title)
+    return make_features(tokens, kind, _actor(title), *days, outlet_key(outlet), venues)
 
 
 def _body_tokens(mentions: list[str], body: str) -> list[str]:
@@ -167,11 +182,12 @@ def make_features(
     calendar: frozenset[int] = frozenset(),
     days: frozenset[int] = frozenset(),
     outlet: str = "",
+    venues: frozenset[str] = frozenset(),
 ) -> Features:
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
     norm = math.sqrt(sum(w * w for w in tokens.values()))
     rounds = frozenset(t for t in tokens if t.startswith("round") and t[5:].isdigit())
-    return Features(tokens, numbers, kind, actor, norm, calendar, days, rounds, outlet)
+    return Features(tokens, numbers, kind, actor, norm, calendar, days, rounds, outlet, venues)
 
 
 def outlet_key(outlet: str) -> str:

@@ -122,7 +122,8 @@ def add_member(profile: Profile, features: Features) -> Profile:
         summed[token] = round(summed.get(token, 0.0) + weight, 3)
     top = [(t, -w) for w, t in sorted((-w, t) for t, w in summed.items())[:CENTROID_TOKENS]]
     head = profile.centroid
-    return make_profile(kept, make_features(dict(top), head.kind, head.actor), profile.count + 1)
+    centroid = make_features(dict(top), head.kind, head.actor)
+    return make_profile(kept, centroid, profile.count + 1)
 
 
 def _encode_features(features: Features) -> dict[str, object]:
@@ -133,6 +134,8 @@ def _encode_features(features: Features) -> dict[str, object]:
         encoded["w"] = sorted(features.weekdays)
     if features.outlet:
         encoded["o"] = features.outlet
+    if features.venues:
+        encoded["p"] = sorted(features.venues)
     return encoded
 
 
@@ -156,7 +159,8 @@ def _decode_features(raw: object) -> Features:
     calendar = frozenset(int(day) for day in raw.get("d", ()))
     days = frozenset(int(day) for day in raw.get("w", ()))
     outlet = str(raw.get("o", ""))
-    return make_features(tokens, kind, str(raw.get("a", "")), calendar, days, outlet)
+    venues = frozenset(str(place) for place in raw.get("p", ()))
+    return make_features(tokens, kind, str(raw.get("a", "")), calendar, days, outlet, venues)
 
 
 @lru_cache(maxsize=8192)

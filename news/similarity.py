@@ -122,6 +122,8 @@ def similarity(
         score *= frame_factor(story, member, params)
         if score > best and _days_disagree(story, member):
             score *= params.date_penalty
+        if _elsewhere(story, member):
+            score *= params.venue_penalty  # talks held elsewhere are another meeting
         best = max(best, score)
     known = profile.centroid.numbers
     if story.numbers and known and not story.numbers & known:
@@ -170,3 +172,8 @@ def outlet_factor(
     their story of one fact (no penalty), but a differently framed story of theirs usually
     brings a new fact (`params.same_outlet`)."""
     return params.same_outlet if is_other_fact(story, profile, params, outlet) else 1.0
+
+
+def _elsewhere(story: Features, member: Features) -> bool:
+    """The two name different places."""
+    return bool(story.venues and member.venues) and not story.venues & member.venues

@@ -209,6 +209,20 @@ def word_tokens(text: str) -> list[str]:
     return found
 
 
+VENUES = _words(
+    """istanbul antalya ankara geneva riyadh jeddah dhabi doha minsk gomel anchorage alaska
+    miami budapest vatican paris london berlin rome helsinki vienna"""
+)
+"""Neutral places where talks are held (not the two sides' capitals, which name the sides)."""
+
+
+def venues_of(title: str) -> frozenset[str]:
+    """The talks venues a title names, one per place however written ("Anchorage", "Alaska"):
+    two meetings in different places are two facts."""
+    lowered = title.lower()
+    return frozenset(stem(word) for word in TOKEN.findall(lowered) if word in VENUES)
+
+
 NAME = re.compile(r"(?<![.!?\u201c\"]\s)(?<!^)\b[A-Z][a-z\u00e0-\u024f]+(?:-[A-Z][a-z]+)?")
 PEOPLE: dict[str, str] = {}
 for _side, _words_of_side in (

@@ -337,3 +337,30 @@ def test_an_outlets_story_is_compared_with_its_own_earlier_report() -> None:
     )
     assert index.best_match(ap_again, at, "AP") == index.best_match(ap_again, at, "RT")
     assert index.best_match(ap_again, at, "AP")[0] == "d-visit"
+
+
+def test_meetings_in_different_places_are_two_developments() -> None:
+    geneva = features(
+        "US and Ukrainian officials hold talks in Geneva on peace plan",
+        "American and Ukrainian delegations met in Geneva on Sunday to discuss the US peace "
+        "plan, officials said.",
+    )
+    elsewhere = features(
+        "US officials hold talks with Russians in Abu Dhabi on peace plan",
+        "American officials met a Russian delegation in Abu Dhabi on Monday to discuss the "
+        "US peace plan, officials said.",
+    )
+    assert geneva.venues == frozenset({"switzerland"})
+    plain = DevelopmentIndex(WINDOW_HOURS, GroupingParams(venue_penalty=1.0))
+    penalised = index_with(("d-geneva", "", geneva, T0))
+    plain.add("d-geneva", new_profile(geneva), T0, T0)
+    at = T0 + timedelta(hours=20)
+    assert penalised.best_match(elsewhere, at)[1] < plain.best_match(elsewhere, at)[1]
+
+
+def test_one_venue_however_written_agrees_and_survives_the_signature() -> None:
+    alaska = features("Trump and Putin end Alaska summit without ceasefire deal")
+    anchorage = features("Putin: understanding reached in Anchorage may pave way to peace")
+    assert alaska.venues == anchorage.venues == frozenset({"alaska"})
+    decoded = decode_signature(encode_signature(new_profile(alaska)))
+    assert decoded is not None and decoded.members[0].venues == alaska.venues
