@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -38,8 +37,6 @@ class Services:
     settings: Settings
     now_fn: Callable[[], datetime] = utc_now
     started_at: datetime = field(default_factory=utc_now)
-    scheduler: Any = None
-    """The running APScheduler `AsyncIOScheduler` (untyped library)."""
     wake_drainer: Callable[[], None] = lambda: None
     """Set by the delivery extension: drain the outbox now (called after each check)."""
 
