@@ -133,6 +133,7 @@ class TriageRun:
         self.feeds: dict[str, int] = {}
         self.last_reported_at: datetime | None = None
         self.duplicates = 0
+        self._dup_prefix = uuid4().hex[:6]
 
     async def judge_batch(self, lines: list[Line]) -> None:
         now = datetime.now(UTC)
@@ -141,9 +142,11 @@ class TriageRun:
         judgements = await self.judge.judge_new_stories(present, self.store, None, now)
         self.store.save_judgements(judgements, now, queue_deliveries=False)
         by_story = {judgement.story_id: judgement for judgement in judgements}
+        rendered = []
         for line, story in zip(lines, stories, strict=True):
             found = by_story.get(story.id) if story is not None else None
-            self.out.write(_json_line(render(line, found)))
+            rendered.append(_json_line(render(line, found)))
+        self.out.write("".join(rendered))
         self.out.flush()
 
     def _store(self, lines: list[Line], now: datetime) -> list[Story | None]:
@@ -189,10 +192,12 @@ class TriageRun:
         URLs, so that they are judged like any other line; keyed by their original ids."""
         if not items:
             return {}
+        first = self.duplicates
         self.duplicates += len(items)
+        prefix = self._dup_prefix  # random per run, so a reused --db never sees the id again
         renamed = [
-            (feed_id, replace(entry, entry_id=f"{entry.entry_id}#dup-{uuid4().hex[:12]}", url=""))
-            for feed_id, entry in items
+            (feed_id, replace(entry, entry_id=f"{entry.entry_id}#dup-{prefix}{n:06x}", url=""))
+            for n, (feed_id, entry) in enumerate(items, start=first)
         ]
         new = self.store.record_entries_of_feeds(renamed, _FETCHED, now, _FAR_FUTURE, _NO_BASELINE)
         return {
@@ -214,13 +219,17 @@ class TriageRun:
         return feed_id
 
 
+_READABLE = json.JSONEncoder(ensure_ascii=False)
+_ASCII = json.JSONEncoder()
+
+
 def _json_line(data: dict[str, Any]) -> str:
     """One JSON line; non-ASCII kept readable unless an id holds a lone surrogate."""
-    text = json.dumps(data, ensure_ascii=False)
+    text = _READABLE.encode(data)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        text = json.dumps(data)
+        text = _ASCII.encode(data)
     return text + "\n"
 
 

@@ -55,7 +55,7 @@ def save_judgements(
 
 
 def _write_development(db: Database, development: Development) -> None:
-    db.execute(
+    db.conn.execute(
         f"INSERT INTO developments ({_DEV_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(id) DO UPDATE SET headline = excluded.headline,"
         " summary = excluded.summary, url = excluded.url, kind = excluded.kind,"
@@ -76,7 +76,7 @@ def _write_development(db: Database, development: Development) -> None:
 
 
 def _write_source(db: Database, development_id: str, story: Story) -> None:
-    db.execute(
+    db.conn.execute(
         "INSERT OR IGNORE INTO development_sources"
         " (development_id, story_id, outlet, url, title, reported_at) VALUES (?, ?, ?, ?, ?, ?)",
         (

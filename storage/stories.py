@@ -23,6 +23,8 @@ _INSERT = (
     " author, image_url, is_baseline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 
+_REASONS = json.JSONEncoder(ensure_ascii=False)
+
 _STORY_SELECT = (
     "SELECT s.id, s.feed_id, f.name AS outlet, s.entry_id, s.url, s.title, s.text,"
     " s.published_at, s.seen_at, s.author, s.image_url, s.is_baseline"
@@ -186,7 +188,7 @@ def record_verdict(
         (
             1 if verdict.relevant else 0,
             verdict.score,
-            json.dumps(list(verdict.reasons), ensure_ascii=False),
+            _REASONS.encode(list(verdict.reasons)),
             development_id,
             story_id,
         ),
