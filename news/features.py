@@ -101,12 +101,33 @@ _ATTRIBUTION = re.compile(
 
 
 def _actor(title: str) -> str:
-    """Who did it: the first side named in the title (a person, capital or country), leaving
-    out a trailing attribution (", Witkoff says", " — Kremlin")."""
-    for word in TOKEN.findall(_ATTRIBUTION.sub("", title).lower()):
+    """Who did it: the first side named as the title's subject (a person, capital, country
+    or Europe's leaders), leaving out a trailing attribution (", Witkoff says", " — Kremlin"),
+    a leading topic tag ("Ukraine: Russia's Putin orders...") and places after a preposition
+    ("... force in Ukraine", "... return to Ukraine")."""
+    words = TOKEN.findall(_ATTRIBUTION.sub("", title).lower())
+    tag = _TOPIC_TAG.match(title)
+    if tag and tag.group(1).lower() in ACTORS:
+        found = _first_side(words[1:])  # a country before a colon is the topic ...
+        if found:  # ... when another side follows
+            return found
+    return _first_side(words)
+
+
+_TOPIC_TAG = re.compile(r"^(\w+)\s*:\s")
+_PREPOSITIONS = frozenset(
+    ["in", "into", "to", "for", "from", "on", "against", "at", "over", "with", "by", "about", "of"]
+)
+
+
+def _first_side(words: list[str]) -> str:
+    """The first side named, not after a preposition."""
+    before = ""
+    for word in words:
         actor = PEOPLE.get(word) or ACTORS.get(stem(word))
-        if actor is not None:
+        if actor is not None and before not in _PREPOSITIONS:
             return actor
+        before = word
     return ""
 
 

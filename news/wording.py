@@ -230,6 +230,8 @@ for _side, _words_of_side in (
     ("ukraine", "zelensky zelenskyy zelenskiy zelenskii yermak umerov sybiha kyiv kiev"),
     ("us", "trump witkoff rubio vance kellogg washington"),
     ("turkey", "erdogan erdoğan fidan ankara"),
+    ("europe", "europe european europeans eu macron merz starmer tusk allies coalition"),
+    ("switzerland", "switzerland swiss"),
 ):
     for _word in _words_of_side.split():
         PEOPLE[_word] = _side

@@ -364,3 +364,19 @@ def test_one_venue_however_written_agrees_and_survives_the_signature() -> None:
     assert alaska.venues == anchorage.venues == frozenset({"alaska"})
     decoded = decode_signature(encode_signature(new_profile(alaska)))
     assert decoded is not None and decoded.members[0].venues == alaska.venues
+
+
+@pytest.mark.parametrize(
+    ("title", "actor"),
+    [
+        ("Putin agrees to halt strikes on Ukraine energy sites", "russia"),
+        ("Ukraine: Russia's Putin orders surprise Easter ceasefire", "russia"),
+        ("Russia: talks cannot start before a ceasefire", "russia"),
+        ("Zelensky: I am ready to meet Putin anywhere", "ukraine"),
+        ("Twenty-six countries pledge force in Ukraine after ceasefire, Macron says", ""),
+        ("European leaders in Kyiv back 30-day ceasefire", "europe"),
+        ("Switzerland offers to host Putin-Zelensky summit", "switzerland"),
+    ],
+)
+def test_the_actor_is_the_side_the_title_makes_its_subject(title: str, actor: str) -> None:
+    assert features(title).actor == actor
