@@ -141,7 +141,7 @@ async def run_bot(settings: Settings, token: str) -> int:
     try:
         async with bot:
             if await login_until_reachable(bot, token, shutdown.requested):
-                await bot.connect(reconnect=True)
+                await connect_until_stopped(bot, shutdown.requested)
     except discord.LoginFailure:
         return fail("Discord rejected the token in DISCORD_TOKEN (401): check or reset it")
     except discord.PrivilegedIntentsRequired:
@@ -153,6 +153,26 @@ async def run_bot(settings: Settings, token: str) -> int:
     finally:
         await shutdown.finish()
     return EXIT_OK
+
+
+async def connect_until_stopped(bot: discord.Client, stopped: asyncio.Event) -> None:
+    """The gateway connection; discord.py reconnects it once it was up. While the very first
+    connection fails, discord.py 2.7.1 crashes reading `self.ws.sequence` before any
+    websocket exists (client.py:787, AttributeError): then connect again here, with backoff."""
+    delay = LOGIN_RETRY_FIRST_SECONDS
+    while True:
+        try:
+            await bot.connect(reconnect=True)
+            return
+        except AttributeError:
+            if bot.ws is not None or stopped.is_set():
+                raise
+        log.warning("cannot reach Discord's gateway yet; retrying in %.0f s", delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopped.wait(), delay)
+        if stopped.is_set():
+            return
+        delay = min(delay * 2, LOGIN_RETRY_MAX_SECONDS)
 
 
 def unreachable_reason(exc: BaseException) -> str | None:

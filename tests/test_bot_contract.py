@@ -508,3 +508,25 @@ def test_two_connections_read_then_write_without_busy_errors(tmp_path: Path) -> 
     assert written.is_set()
     assert first.execute("SELECT n FROM tally").fetchone() == (11,)
     first.close()
+
+
+async def test_gateway_unreachable_at_start_is_retried(
+    tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer
+) -> None:
+    """REST answers but the gateway refuses (HTTP 503) at first: the bot keeps trying (it
+    used to crash with discord.py's AttributeError) and answers commands once connected."""
+    guild = emu.add_guild("Outside", channels=("general",))
+    settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
+    emu.set_gateway_available(False)
+    bot = BotProcess(emu, env=settings_environment(settings), log_path=tmp_path / "bot.log")
+    async with bot:
+        try:
+            await poll_until(lambda: "gateway yet" in bot.log_text(), 20, "a gateway retry")
+        except AssertionError:
+            raise AssertionError(bot.log_text()) from None
+        emu.set_gateway_available(True)
+        await emu.wait_until_connected(timeout=20)
+        status = await minimal_invoke(emu, "status", guild.channel("general"), outsider("a"), 0)
+        assert "talkwatch status" in status.text
+        assert await bot.stop() == 0
+    assert emu.token not in bot.log_text()
