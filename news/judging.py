@@ -9,8 +9,9 @@ development started earlier in the same batch. Time windows are measured on the 
 `reported_at` (published, else first seen), never on the wall clock, so old or future-dated
 input groups the same way. The Judge keeps no state between batches: what it knows of earlier
 developments comes from `store.recent_developments` (their signatures), so a restart changes
-nothing. It only remembers the results of pure steps (verdicts, sentences, kinds, summaries) by
-their inputs, so a text it has seen before (a wire story in several feeds) is not read again.
+nothing. It only remembers the results of pure steps (verdicts, sentences, kinds, summaries,
+importance) by their inputs, so a text seen before (a wire story in several feeds) is not read
+again.
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ class Judge:
         self._sentences: _Memo[str, tuple[str, ...]] = _Memo()
         self._kinds: _Memo[tuple[str, str], Kind] = _Memo()
         self._summaries: _Memo[tuple[str, str], str] = _Memo()
+        self._importance: _Memo[tuple[Kind, str, str, int], float] = _Memo()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Judge:
@@ -269,6 +271,13 @@ class Judge:
             found = self._kinds.put((title, lead), classify_kind(title, lead))
         return found
 
+    def _importance_of(self, kind: Kind, title: str, lead: str, outlets: int) -> float:
+        key = (kind, title, lead, outlets)
+        found = self._importance.get(key)
+        if found is None:
+            found = self._importance.put(key, score_importance(kind, title, lead, outlets))
+        return found
+
     def _read(self, story: Story, article_text: str | None) -> _Read:
         title = clean_title(story.title, story.outlet)
         text = article_text or story.text
@@ -288,7 +297,7 @@ class Judge:
             summary=summary,
             url=story.url,
             kind=read.features.kind,
-            importance=score_importance(read.features.kind, read.title, read.lead, 1),
+            importance=self._importance_of(read.features.kind, read.title, read.lead, 1),
             first_seen_at=story.reported_at,
             updated_at=story.reported_at,
             sources=(Source(story.outlet, story.url, read.title, story.reported_at),),
@@ -299,7 +308,7 @@ class Judge:
         sources = (*dev.sources, Source(story.outlet, story.url, read.title, story.reported_at))
         outlets = len({source.outlet for source in sources})
         importance = max(
-            dev.importance, score_importance(dev.kind, dev.headline, read.lead, outlets)
+            dev.importance, self._importance_of(dev.kind, dev.headline, read.lead, outlets)
         )
         summary = dev.summary
         if summary.rstrip(".") == dev.headline.rstrip(".") and read.sentences:
