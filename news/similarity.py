@@ -57,7 +57,7 @@ _NEAR_KINDS = frozenset(
     frozenset(pair.split("-"))
     for pair in _words(
         "meeting-statement meeting-agreement statement-other statement-agreement "
-        "statement-rejection other-agreement other-meeting"
+        "statement-rejection other-agreement"
     )
 )
 

@@ -18,6 +18,7 @@ from news.grouping import (
     story_features,
 )
 from news.kinds import classify_kind
+from news.similarity import kind_factor
 from news.wording import body_numbers
 
 T0 = datetime(2025, 5, 16, 12, 0, tzinfo=UTC)
@@ -380,3 +381,13 @@ def test_one_venue_however_written_agrees_and_survives_the_signature() -> None:
 )
 def test_the_actor_is_the_side_the_title_makes_its_subject(title: str, actor: str) -> None:
     assert features(title).actor == actor
+
+
+def test_a_delegation_named_is_not_a_meeting_outlets_mix_up() -> None:
+    named = features(
+        "Kremlin names intelligence chief Kostyukov to lead Russian team at Abu Dhabi talks"
+    )
+    held = features("Russian, Ukrainian and US delegations hold talks in Abu Dhabi")
+    assert (named.kind, held.kind) == ("other", "meeting")
+    assert kind_factor(named.kind, held.kind, 0.6) == 0.6  # the full penalty, not (1 + p) / 2
+    assert kind_factor("meeting", "statement", 0.6) == 0.8
