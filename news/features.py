@@ -102,16 +102,21 @@ _ATTRIBUTION = re.compile(
 
 def _actor(title: str) -> str:
     """Who did it: the first side named as the title's subject (a person, capital, country
-    or Europe's leaders), leaving out a trailing attribution (", Witkoff says", " — Kremlin"),
-    a leading topic tag ("Ukraine: Russia's Putin orders...") and places after a preposition
+    or Europe's leaders), leaving out a trailing attribution (", Witkoff says", " — Kremlin";
+    its speaker is the actor when the rest names no side), a leading topic tag ("Ukraine: Russia's Putin orders...") and places after a preposition
     ("... force in Ukraine", "... return to Ukraine")."""
-    words = TOKEN.findall(_ATTRIBUTION.sub("", title).lower())
+    attribution = _ATTRIBUTION.search(title)
+    main = title[: attribution.start()] if attribution else title
+    words = TOKEN.findall(main.lower())
     tag = _TOPIC_TAG.match(title)
     if tag and tag.group(1).lower() in ACTORS:
         found = _first_side(words[1:])  # a country before a colon is the topic ...
         if found:  # ... when another side follows
             return found
-    return _first_side(words)
+    found = _first_side(words)
+    if found or attribution is None:
+        return found
+    return _first_side(TOKEN.findall(attribution.group().lower()))  # who says it
 
 
 _TOPIC_TAG = re.compile(r"^(\w+)\s*:\s")
