@@ -103,8 +103,8 @@ _ATTRIBUTION = re.compile(
 def _actor(title: str) -> str:
     """Who did it: the first side named as the title's subject (a person, capital, country
     or Europe's leaders), leaving out a trailing attribution (", Witkoff says", " — Kremlin";
-    its speaker is the actor when the rest names no side), a leading topic tag ("Ukraine: Russia's Putin orders...") and places after a preposition
-    ("... force in Ukraine", "... return to Ukraine")."""
+    its speaker is the actor when the rest names no side), a leading topic tag ("Ukraine:
+    Russia's Putin orders...") and places after a preposition ("... force in Ukraine")."""
     attribution = _ATTRIBUTION.search(title)
     main = title[: attribution.start()] if attribution else title
     words = TOKEN.findall(main.lower())

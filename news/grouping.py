@@ -19,8 +19,9 @@ Method
   is divided by sqrt(1 + how many of them mention it)); this adapts to what is in the news.
 - The kind (`news.kinds`) and the actor (the side the title makes its subject: the first
   person, capital or country named, Europe's leaders and the mediators included, leaving out
-  a trailing attribution (its speaker counts when the rest names no side), a leading country topic tag such as "Ukraine: Russia's Putin
-  orders..." and a side after a preposition, "a force in Ukraine") frame the fact: a
+  a trailing attribution (its speaker counts when the rest names no side), a leading country
+  topic tag such as "Ukraine: Russia's Putin orders..." and a side after a preposition, "a
+  force in Ukraine") frame the fact: a
   different kind costs x0.6 (x0.8 for kinds outlets mix up, x0.36 for the pairs the editorial
   line keeps apart: an offer and its answer, an exchange agreed and carried out; a delegation
   named or a force planned, kind "other", is not a meeting held); another actor x0.7 (squared
