@@ -121,22 +121,17 @@ async def run_bot(settings: Settings, token: str) -> int:
     shutdown.install()
     import discord
 
+    from cli.checking import Checker
     from handlers.app import TalkwatchBot
-    from handlers.checkthread import CheckThread
     from news.errors import NewsError
-    from storage.schema import StorageError, open_database
+    from storage.schema import StorageError
 
-    checks = CheckThread(settings)
+    checker = Checker(settings)
     try:
-        db = open_database(settings.db_path)  # first: it applies the migrations
-    except StorageError as exc:
-        return fail(str(exc))
-    try:
-        await checks.open()
+        await checker.__aenter__()  # before login: a bad file or database is one line, exit 2
     except (NewsError, StorageError) as exc:
-        db.close()
         return fail(str(exc))
-    bot = TalkwatchBot(settings, db=db, checks=checks)
+    bot = TalkwatchBot(settings, checker=checker)
     shutdown.attach(bot)
     try:
         async with bot:

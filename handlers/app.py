@@ -1,12 +1,14 @@
 """The Discord bot: who opens and closes what.
 
-`setup_hook` (on the bot's loop, after login) opens the bot's database connection and the
-feed checks' thread (`handlers/checkthread.py`: feeds file, topic profile, its own connection
-and HTTP session, so that a big cycle never stalls the bot's loop), loads the extensions,
-starts the periodic checks, and syncs the slash commands. `close` undoes it in reverse:
-extensions unloaded (the drainer lets in-flight sends finish or leaves their rows pending), the
-gateway and Discord's HTTP session closed, then the check thread and the database. Kept out of
-`bot.py` only so that `check` and `triage` never import discord.py.
+`setup_hook` (on the bot's loop, after login) opens the `Checker` (feeds file, topic profile,
+the one database connection and the feeds' HTTP session) unless it was opened before login,
+loads the extensions, starts APScheduler's `AsyncIOScheduler` on this loop with the check job,
+and syncs the slash commands. A cycle keeps the loop free: parsing and judging run on worker
+threads with plain data in and out, the database stays on this loop. `close` undoes it in
+reverse: scheduler stopped, extensions unloaded (the drainer lets in-flight sends finish or
+leaves their rows pending), the gateway and Discord's HTTP session closed, a running cycle given
+a few seconds to finish, then the checker and its database closed. Kept out of `bot.py` only so
+that `check` and `triage` never import discord.py.
 """
 
 from __future__ import annotations
@@ -14,22 +16,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import aiohttp
 import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
-from sqlite_utils import Database
 
+from cli.checking import Checker, schedule_checks
 from handlers import errors
-from handlers.checkthread import CheckThread
 from handlers.context import Services, invite_url, utc_now
 from news.cycle import CycleReport
 from settings import Settings
-from storage.schema import open_database
 
 log = logging.getLogger(__name__)
 
+CHECK_DRAIN_SECONDS = 5.0
 SYNC_RETRY_FIRST_SECONDS = 2.0
 SYNC_RETRY_MAX_SECONDS = 60.0
 EXTENSIONS = (
@@ -54,12 +56,11 @@ class TalkwatchBot(commands.Bot):
         *,
         guild_ready_timeout: float = 2.0,
         now_fn: Callable[[], datetime] = utc_now,
-        db: Database | None = None,
-        checks: CheckThread | None = None,
+        checker: Checker | None = None,
     ) -> None:
-        """`db` and `checks`: the bot's database connection and an opened `CheckThread` (so
-        that a bad feeds file, topic profile or database is reported before logging in); else
-        `setup_hook` opens them. Either way the bot closes them."""
+        """`checker`: an opened `Checker` (so that a bad feeds file, topic profile or database
+        is reported before logging in); else `setup_hook` opens one. Either way the bot closes
+        it."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -72,23 +73,28 @@ class TalkwatchBot(commands.Bot):
         self.now_fn = now_fn
         """The clock of commands and deliveries (tests move it; feed checks use real time)."""
         self.services: Services | None = None
-        self.db: Database | None = db
-        self.checks: CheckThread | None = checks
+        self.checker: Checker | None = checker
+        self.scheduler: AsyncIOScheduler | None = None
         self._sync_task: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
-        if self.db is None:
-            self.db = open_database(self.settings.db_path)
-        if self.checks is None:
-            self.checks = CheckThread(self.settings)
-            await self.checks.open()
+        if self.checker is None:
+            self.checker = Checker(self.settings)
+            await self.checker.__aenter__()
         self.services = Services(
-            db=self.db, settings=self.settings, now_fn=self.now_fn, started_at=self.now_fn()
+            db=self.checker.db,
+            settings=self.settings,
+            now_fn=self.now_fn,
+            started_at=self.now_fn(),
         )
         errors.install(self.tree)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.checks.start_schedule(self._checked)
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.scheduler.start()
+        schedule_checks(
+            self.scheduler, self.checker, self.settings.poll_seconds, on_report=self._checked
+        )
         if not await self.sync_commands():
             self._sync_task = asyncio.create_task(self._sync_until_done(), name="sync-commands")
             self._sync_task.add_done_callback(_log_task_failure)
@@ -143,14 +149,17 @@ class TalkwatchBot(commands.Bot):
     async def close(self) -> None:
         if self._sync_task is not None:
             self._sync_task.cancel()
+        scheduler, self.scheduler = self.scheduler, None
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
         await super().close()
-        checks, self.checks = self.checks, None
-        if checks is not None:
-            await checks.close()
-        db, self.db = self.db, None
-        if db is not None:
-            db.close()
-        if checks is not None or db is not None:
+        checker, self.checker = self.checker, None
+        if checker is not None:
+            try:
+                await asyncio.wait_for(checker.wait_idle(), CHECK_DRAIN_SECONDS)
+            except TimeoutError:
+                log.warning("a check cycle was still running at shutdown; it is stopped")
+            await checker.close()
             log.info("stopped; database closed")
 
 

@@ -164,12 +164,22 @@ class Judge:
         pages: PageSource | None,
         now: datetime,
     ) -> list[Judgement]:
-        """One judgement per story, in order (see the module docstring)."""
-        verdicts = [self._assess(story.title, story.text) for story in stories]
+        """One judgement per story, in order (see the module docstring).
+
+        The pure, CPU-heavy steps (relevance, reading, grouping) run on a worker thread with
+        plain data in and out, so that a big cycle never holds up the caller's event loop (the
+        bot answers interactions meanwhile); the store is used only on the caller's thread.
+        Calls must not overlap (the check cycle runs one at a time).
+        """
+        verdicts = await asyncio.to_thread(self._assess_all, stories)
         texts: dict[int, str] = {}
         if pages is not None and self.config.fetch_articles:
             texts = await self._fetch_articles(stories, verdicts, store, pages)
-        return self.group(stories, verdicts, texts, store, now)
+        recent = self._recent(store, stories, verdicts, now)
+        return await asyncio.to_thread(self._place_all, stories, verdicts, texts, recent)
+
+    def _assess_all(self, stories: Sequence[Story]) -> list[Verdict]:
+        return [self._assess(story.title, story.text) for story in stories]
 
     def _assess(self, title: str, text: str) -> Verdict:
         found = self._verdicts.get((title, text))
@@ -187,14 +197,42 @@ class Judge:
         store: Store,
         now: datetime,
     ) -> list[Judgement]:
-        """Group the relevant stories (in order) with recent developments and with each other."""
-        pairs = list(zip(stories, verdicts, strict=True))
-        relevant = [story.reported_at for story, verdict in pairs if verdict.relevant]
+        """Group the relevant stories (in order) with recent developments and with each other
+        (synchronously, on this thread: what `talkwatch triage` calls)."""
+        recent = self._recent(store, stories, verdicts, now)
+        return self._place_all(stories, verdicts, texts, recent)
+
+    def _recent(
+        self, store: Store, stories: Sequence[Story], verdicts: Sequence[Verdict], now: datetime
+    ) -> list[Development]:
+        """The stored developments that the relevant stories could join (none if none is)."""
+        relevant = [s.reported_at for s, v in zip(stories, verdicts, strict=True) if v.relevant]
         if not relevant:
-            return [Judgement(story.id, verdict, None, False) for story, verdict in pairs]
-        known, index = self._recent(store, min(now, *relevant), max(relevant))
+            return []
+        window = timedelta(hours=self.config.window_hours)
+        latest = max(relevant) + window
+        return [
+            dev
+            for dev in store.recent_developments(min(now, *relevant) - window)
+            if dev.first_seen_at <= latest
+        ]
+
+    def _place_all(
+        self,
+        stories: Sequence[Story],
+        verdicts: Sequence[Verdict],
+        texts: dict[int, str],
+        recent: Sequence[Development],
+    ) -> list[Judgement]:
+        """Pure: read each relevant story and place it among `recent` and the batch's own."""
+        if not any(verdict.relevant for verdict in verdicts):
+            return [
+                Judgement(story.id, verdict, None, False)
+                for story, verdict in zip(stories, verdicts, strict=True)
+            ]
+        known, index = self._index(recent)
         judgements: list[Judgement] = []
-        for story, verdict in pairs:
+        for story, verdict in zip(stories, verdicts, strict=True):
             if verdict.relevant:
                 read = self._read(story, texts.get(story.id))
                 judgements.append(self._place(story, verdict, read, known, index))
@@ -202,16 +240,10 @@ class Judge:
                 judgements.append(Judgement(story.id, verdict, None, False))
         return judgements
 
-    def _recent(
-        self, store: Store, earliest: datetime, latest: datetime
+    def _index(
+        self, recent: Sequence[Development]
     ) -> tuple[dict[str, Development], DevelopmentIndex]:
-        """The stored developments a story reported between the two times could join."""
-        window = timedelta(hours=self.config.window_hours)
-        known = {
-            dev.id: dev
-            for dev in store.recent_developments(earliest - window)
-            if dev.first_seen_at <= latest + window
-        }
+        known = {dev.id: dev for dev in recent}
         index = DevelopmentIndex(self.config.window_hours, self.config.grouping)
         for dev in known.values():
             profile = decode_signature(dev.signature)

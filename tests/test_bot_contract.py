@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from news.cycle import run_cycle
+from news.judging import Judge
 from storage import subscriptions
 from storage.developments import latest_developments
 from storage.schema import open_database
@@ -266,23 +266,25 @@ def assert_definitions(emu: DiscordEmulator) -> None:
 async def test_a_long_check_cycle_never_holds_up_interactions(
     tmp_path: Path, emu: DiscordEmulator, feeds: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A cycle that keeps its thread busy (as judging 10,000 stories does for over a second)
-    while a command comes in: the command is answered before the cycle goes on."""
+    """Judging keeps its worker thread busy (as 10,000 stories do for over a second) while a
+    command comes in: the bot's loop answers it before the cycle goes on."""
     started, release, finished = threading.Event(), threading.Event(), threading.Event()
+    original = Judge._place_all
 
-    async def busy_cycle(*args: Any, **kwargs: Any) -> Any:
+    def busy_place_all(self: Judge, *args: Any, **kwargs: Any) -> Any:
         if not started.is_set():
             started.set()
-            release.wait(10)  # blocks whichever thread runs the cycle
+            release.wait(10)  # blocks the thread that judges
             finished.set()
-        return await run_cycle(*args, **kwargs)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr("cli.checking.run_cycle", busy_cycle)
+    monkeypatch.setattr(Judge, "_place_all", busy_place_all)
     guild = emu.add_guild("Outside", channels=("general",))
     settings = bot_settings(tmp_path, emu, feeds, ["/a.xml"])
+    feeds.set_feed("/a.xml", rss([OFFER[0]]))  # a new story, so the first cycle judges
     try:
         async with running_bot(emu, settings):
-            await poll_until(started.is_set, 20, "a check cycle to start")
+            await poll_until(started.is_set, 20, "a check cycle to start judging")
             result = await emu.invoke("status", guild.channel("general"))
             assert "talkwatch status" in result.text and not result.errors
             assert not finished.is_set(), "answered while the cycle was still busy"
