@@ -125,12 +125,16 @@ _PREPOSITIONS = frozenset(
 )
 
 
+_HOST_CITIES = frozenset(("istanbul", "antalya"))
+"""Cities where talks are held that are not a side's capital: the venue, not who acted."""
+
+
 def _first_side(words: list[str]) -> str:
     """The first side named, not after a preposition."""
     before = ""
     for word in words:
         actor = PEOPLE.get(word) or ACTORS.get(stem(word))
-        if actor is not None and before not in _PREPOSITIONS:
+        if actor is not None and before not in _PREPOSITIONS and word not in _HOST_CITIES:
             return actor
         before = word
     return ""

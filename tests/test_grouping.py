@@ -376,6 +376,7 @@ def test_one_venue_however_written_agrees_and_survives_the_signature() -> None:
         ("Zelensky: I am ready to meet Putin anywhere", "ukraine"),
         ("Twenty-six countries pledge force in Ukraine after ceasefire, Macron says", "europe"),
         ("Black Sea talks near conclusion, Fidan says", "turkey"),
+        ("The third Istanbul round ends without a ceasefire", ""),
         ("Putin backs truce in principle, Peskov says", "russia"),
         ("European leaders in Kyiv back 30-day ceasefire", "europe"),
         ("Switzerland offers to host Putin-Zelensky summit", "switzerland"),
