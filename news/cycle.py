@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from news.article import PageSource
 from news.backoff import next_check_at
 from news.errors import ParseError
 from news.parse import parse_feed
@@ -51,10 +52,6 @@ class FeedFetcher(Protocol):
     async def fetch_feed(
         self, url: str, etag: str | None, last_modified: str | None
     ) -> FetchOutcome: ...
-
-
-class PageSource(Protocol):
-    async def fetch_page(self, url: str) -> FetchOutcome: ...
 
 
 class StoryJudge(Protocol):

@@ -22,9 +22,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
-from news.article import decode_page, extract_main_text
+from news.article import PageSource, fetch_article_texts
 from news.grouping import (
     DevelopmentIndex,
     Features,
@@ -37,9 +37,9 @@ from news.grouping import (
     story_features,
 )
 from news.kinds import classify_kind, score_importance
-from news.records import Development, FetchedBody, FetchOutcome, Kind, Source, Story, Verdict
+from news.records import Development, Kind, Source, Story, Verdict
 from news.relevance import assess
-from news.sentences import clean_text, count_sentences, split_sentences
+from news.sentences import clean_text, split_sentences
 from news.store import Judgement, Store
 from news.summary import summarise_sentences, topic_tokens
 from news.text import fold_whitespace, html_to_text
@@ -71,10 +71,6 @@ class _Memo(Generic[K, V]):
             self.found.clear()
         self.found[key] = value
         return value
-
-
-class PageSource(Protocol):
-    async def fetch_page(self, url: str) -> FetchOutcome: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +170,14 @@ class Judge:
         verdicts = await asyncio.to_thread(self._assess_all, stories)
         texts: dict[int, str] = {}
         if pages is not None and self.config.fetch_articles:
-            texts = await self._fetch_articles(stories, verdicts, store, pages)
+            texts = await fetch_article_texts(
+                stories,
+                verdicts,
+                store,
+                pages,
+                cap=self.config.article_fetches_per_cycle,
+                timeout_seconds=self.config.fetch_timeout_seconds,
+            )
         recent = self._recent(store, stories, verdicts, now)
         return await asyncio.to_thread(self._place_all, stories, verdicts, texts, recent)
 
@@ -355,46 +358,3 @@ class Judge:
             signature=encode_signature(profile),
             url=dev.url or story.url,
         )
-
-    # -- article pages ----------------------------------------------------------------------
-
-    async def _fetch_articles(
-        self,
-        stories: Sequence[Story],
-        verdicts: Sequence[Verdict],
-        store: Store,
-        pages: PageSource,
-    ) -> dict[int, str]:
-        """Main texts of the article pages of relevant stories with under two sentences."""
-        wanted = [
-            story
-            for story, verdict in zip(stories, verdicts, strict=True)
-            if verdict.relevant and story.url and count_sentences(story.text) < 2
-        ][: self.config.article_fetches_per_cycle]
-        if not wanted:
-            return {}
-        found = await asyncio.gather(*(self._fetch_article(story, pages) for story in wanted))
-        texts: dict[int, str] = {}
-        for story, text in zip(wanted, found, strict=True):
-            if text:
-                store.save_article_text(story.id, text)
-                texts[story.id] = text
-        return texts
-
-    async def _fetch_article(self, story: Story, pages: PageSource) -> str | None:
-        """The page's main text, or None on any failure (the feed's text is used instead)."""
-        try:
-            async with asyncio.timeout(self.config.fetch_timeout_seconds):
-                outcome = await pages.fetch_page(story.url)
-                if not isinstance(outcome, FetchedBody):
-                    log.info("article page of story %s not used: %s", story.id, outcome)
-                    return None
-                html = decode_page(outcome.body, outcome.headers.get("content-type"))
-                return await asyncio.to_thread(extract_main_text, html, outcome.final_url)
-        except TimeoutError:
-            log.warning(
-                "article page %s took longer than %ss", story.url, self.config.fetch_timeout_seconds
-            )
-        except Exception:  # a page must never stop judging; the feed text stands in
-            log.warning("article page %s failed", story.url, exc_info=True)
-        return None

@@ -16,7 +16,8 @@ from typing import Any
 import pytest_asyncio
 from sqlite_utils import Database
 
-from news.cycle import CycleReport, PageSource, run_cycle
+from news.article import PageSource
+from news.cycle import CycleReport, run_cycle
 from news.fetch import Fetcher, create_session
 from news.judging import Judge
 from news.records import Development, Entry, FeedSource, Source, Story, Verdict
