@@ -31,6 +31,8 @@ from news.records import KINDS, Kind
         ("Seven Ukrainian children returned from Russia with Qatar's mediation", "other"),
         ("Twenty-six countries pledge 'reassurance force' for Ukraine", "other"),
         ("Medinsky to head Russian delegation at Istanbul talks", "other"),
+        ("Russia to send intelligence officers to the talks, not Medinsky", "other"),
+        ("Kremlin sends a new team of negotiators to Abu Dhabi", "other"),
         ("Weather in Kyiv: sunny", "other"),
     ],
 )
