@@ -8,7 +8,6 @@ with its buttons; members without Manage Channels can't subscribe; no message ev
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,18 +34,6 @@ from tests.emulator.models import Guild
 from tests.feedserver import FeedServer
 
 FEEDS = ["/kyiv.xml", "/wire.xml", "/europa.xml"]
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def feeds() -> AsyncIterator[FeedServer]:
-    async with FeedServer() as server:
-        yield server
 
 
 def assert_no_mentions(emu: DiscordEmulator) -> None:

@@ -19,7 +19,6 @@ import secrets
 import sys
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -58,18 +57,6 @@ import discord.gateway, discord.http, yarl
 discord.http.Route.BASE = os.environ["OUTSIDE_API"]
 discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["OUTSIDE_GATEWAY"])
 """
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def feeds() -> AsyncIterator[FeedServer]:
-    async with FeedServer() as server:
-        yield server
 
 
 def outsider(name: str) -> User:

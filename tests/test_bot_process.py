@@ -12,10 +12,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.botharness import EVENTS, ROOT, BotProcess, bot_settings, poll_until, rss
 from tests.emulator.emulator import DiscordEmulator
@@ -24,18 +21,6 @@ from tests.feedserver import FeedServer
 
 FEEDS = ["/kyiv.xml", "/wire.xml"]
 CHANNELS = ("alpha", "bravo", "charlie", "delta")
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def feeds() -> AsyncIterator[FeedServer]:
-    async with FeedServer() as server:
-        yield server
 
 
 def clean_env() -> dict[str, str]:

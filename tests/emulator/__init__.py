@@ -37,7 +37,7 @@ The product bot in a subprocess (kill -9 tests), `tests/emulator/process.py`::
 
 It runs `python -m tests.emulator.launch run` with `bot_environment(emu)` (the emulator's URLs
 in TALKWATCH_TEST_DISCORD_API / TALKWATCH_TEST_DISCORD_GATEWAY) and DISCORD_TOKEN=emu.token.
-Fixture: `from tests.emulator.fixtures import discord_emulator`.
+Fixture: `emu` in tests/conftest.py (a started emulator, closed after the test).
 
 World (changes reach a connected bot over the gateway, in call order; `await emu.settle()`):
 - `add_guild(name, channels, bot_permissions=perm.BOT_DEFAULT, everyone_permissions=...)`:
