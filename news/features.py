@@ -31,7 +31,7 @@ from news.wording import (
 class GroupingParams:
     """The tuned knobs (see the module docstring for what each does)."""
 
-    threshold: float = 0.09
+    threshold: float = 0.08
     title_weight: float = 1.6
     lead_weight: float = 1.0
     kind_penalty: float = 0.6
