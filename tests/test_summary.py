@@ -289,3 +289,14 @@ def test_a_clause_ending_on_an_abbreviation_keeps_one_full_stop() -> None:
     )
     summary = summarise("Fund agreement signed", sentence, topic_terms=TOPIC)
     assert summary == "Ukraine signed the minerals and reconstruction fund agreement with the U.S."
+
+
+def test_a_short_second_sentence_that_continues_the_lead_fills_the_room() -> None:
+    text = (
+        "Kyiv and Washington have agreed the wording of a bilateral guarantees treaty that would "
+        "apply once the guns fall silent, officials in both capitals said on Friday. "
+        "The text now goes to the Verkhovna Rada."
+    )
+    summary = summarise("Guarantees treaty text agreed", text, topic_terms=TOPIC)
+    assert summary.endswith("The text now goes to the Verkhovna Rada.")
+    assert len(summary) <= 280
