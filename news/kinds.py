@@ -259,10 +259,17 @@ _STUDYING = re.compile(
     _I,
 )
 
+_ANSWERING = re.compile(
+    r"\b(?:answers?|answered|responds?|responded|replies|replied|reacts?|reacted)\b"
+    r"(?: to)?(?:\s+\S+){0,4}?\s+(?:offer|proposal|plan|call|truce|ceasefire)",
+    _I,
+)
+"""An answer to an offer ("Putin answers Washington's truce offer") is not the offer."""
+
 
 def _refine(kind: Kind, title: str, lead: str) -> Kind:
     """Second looks: an answer "studying" an offer is a statement; an agreed swap an agreement."""
-    if kind == "proposal" and _STUDYING.search(title):
+    if kind == "proposal" and (_STUDYING.search(title) or _ANSWERING.search(title)):
         return "statement"
     if kind == "exchange" and _AGREED_ONLY.search(title) and not _CARRIED.search(title):
         return "agreement"

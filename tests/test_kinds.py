@@ -16,6 +16,7 @@ from news.records import KINDS, Kind
         ("Putin declares Easter truce from Saturday evening", "proposal"),
         ("U.S. presents Ukraine with 28-point peace plan", "proposal"),
         ("Kremlin says it is studying Kyiv's offer", "statement"),
+        ("Putin answers Washington's truce offer with a list of questions", "statement"),
         ("Zelensky says peace is possible this year", "statement"),
         ("Kremlin rejects Kyiv's ceasefire proposal", "rejection"),
         ("EU peace plan 'does not suit us', Kremlin aide says", "rejection"),
