@@ -2,7 +2,7 @@
 
 A sentence scores for its position, a news verb, topic and outcome words, the title's words and
 numbers it repeats, and its specifics (number, date, place, names, condition), minus penalties for
-leaning on another sentence, scene-setting, quotes, background, questions, fragments and colour.
+leaning on another sentence, scene-setting, quotes, questions, fragments and colour.
 The weights and their reasons are in `news.summary`'s docstring. Words are compared as light
 stems (`stem_words`).
 """
@@ -67,27 +67,8 @@ _ANAPHOR = re.compile(
     r"She|They|His|Her|Their|Its|Then|Still|But|And|So|Yet|Instead|Meanwhile|Now)\b"
 )
 """Openers that lean on an earlier sentence: the sentence is not the news on its own."""
-_SCENE = re.compile(
-    r"^(?:[^,]{0,40}\b(?:later|earlier|afterwards|ago),|within \w+,|(?:on|in) an? \w+ (?:morning|"
-    r"afternoon|evening|night|day)\b|(?:by|at|just after|shortly after) (?:lunchtime|"
-    r"nightfall|evening|dawn|noon|midnight|the time)\b|inside|outside|behind)"
-)
-"""Scene-setting openers (on the lower-cased sentence)."""
-_SCENE_ANYWHERE = re.compile(
-    r"\bthat is how\b|\bsuch (?:was|is) \w+\b|\b(?:was|were) \w+ing\b.* when "
-)
+_SCENE = re.compile(r"\bthat is how\b|\bsuch (?:was|is) \w+\b|\b(?:was|were) \w+ing\b.* when ")
 _SCENE_HINTS = frozenset(("how", "such", "when"))
-_BACKGROUND = re.compile(
-    r"\b(?:who (?:co-)?(?:wrote|founded|served)|who (?:had|has) (?:long|been|previously)|"
-    r"since (?:19|20)\d\d|(?:has|had|have) (?:long|repeatedly|always|consistently)|"
-    r"previously|in the past|for years|last year|years ago)\b|(?:^|, )(?:before|after) \w+,"
-)
-"""Background rather than the new fact (on the lower-cased sentence)."""
-_BACKGROUND_HINTS = frozenset(
-    str.split(
-        "who since long repeatedly always consistently previously past years year before after"
-    )
-)
 _SPEECH_WORDS = frozenset(("said", "says", "told", "added", "wrote"))
 _QUOTE_TAIL = re.compile(r"[,.?!][\"”’']\s+(?:\w+\s+){0,3}(?:said|says|told|added|wrote)\b")
 _FOLD = {
@@ -202,26 +183,18 @@ def _has_news_verb(seen: frozenset[str], lowered: str) -> bool:
 
 
 def _penalty(sentence: str, lowered: str, seen: frozenset[str], size: int) -> float:
-    """Points off for what is not the news: anaphora, scenes, quotes, background, questions."""
+    """Points off for what is not the news: anaphora, scenes, quotes, questions, fragments."""
     penalty = 0.0
     anaphor = _ANAPHOR.match(sentence)
     if anaphor:
         penalty += 0.5 if anaphor.group(0) in _POSSESSIVES else 1.5
-    if _SCENE.match(lowered) or (
-        not seen.isdisjoint(_SCENE_HINTS) and _SCENE_ANYWHERE.search(lowered)
-    ):
+    if not seen.isdisjoint(_SCENE_HINTS) and _SCENE.search(lowered):
         penalty += 2.0
     tail = not seen.isdisjoint(_SPEECH_WORDS) and _QUOTE_TAIL.search(sentence) is not None
     if sentence.startswith(_QUOTE_OPEN):
         penalty += 2.0 if tail else 3.5
     elif tail:
         penalty += 1.0
-    if (
-        "first" not in seen
-        and not seen.isdisjoint(_BACKGROUND_HINTS)
-        and _BACKGROUND.search(lowered)
-    ):  # "the first talks since 2022" is news
-        penalty += 1.5
     if sentence.endswith("?"):
         penalty += 2.0
     if len(sentence) < 40 or size < 4:
