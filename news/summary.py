@@ -22,7 +22,8 @@ goes, its sentence stays and is marked as the wire lead), split into sentences w
 The best sentence leads. Others join one at a time while they fit, best first (a number the
 summary lacks counts extra): only sentences scoring -1 or more that are not colour nor a bare
 quote (in a text of three sentences or fewer, a feed's own summary, any sentence), and only
-when half their words or a number are new. All are printed in their original order.
+when half their words or a number are new; one too long for the room left competes through
+its main clause (below), scored afresh. All are printed in their original order.
 
 A sentence longer than the limit competes through its main clause only when that clause is
 cut at a clear boundary (rule in `_head_clause`): the first semicolon or colon, or comma before
@@ -41,9 +42,9 @@ summary against its key facts): all summaries within 280 characters, ending on s
 punctuation, no boilerplate; every key fact carried by 79% of long-article summaries (tune
 16/18, holdout 6/10; before this method: 54%, tune 9/18, holdout 6/10); over every relevant
 summary with key facts (short items too, `talkwatch triage` on the set sorted by date): tune
-118/131, holdout 56/67 (117/131 and 55/67 before a feed summary's any sentence could fill and
-the scene-opener and background penalties went). About 65 us per summary of up to 16
-sentences.
+118/131, holdout 57/67 (117/131 and 55/67 before a feed summary's any sentence could fill,
+the scene-opener and background penalties went and fillers could join by their main
+clause). About 65 us per summary of up to 16 sentences.
 
 Cleaning and splitting live in `news.sentences`, the scores in `news.salience`; this module
 chooses the sentences and applies the limit.
@@ -54,7 +55,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from news.salience import Context, score_sentence, stem_words
+from news.salience import Candidate, Context, score_sentence, stem_words
 from news.sentences import clean_text, clean_title, split_sentences
 from news.text import clip
 
@@ -121,6 +122,7 @@ def _choose(sentences: list[str], context: Context, limit: int) -> list[str]:
     short = len(usable) <= 3  # a feed summary: each sentence is the report's own pick
     others = [c for c in candidates if (c.filler or short) and c is not best]
     while others:
+        others = [_fitted(c, room, context) for c in others]
         others = [c for c in others if len(c.text) < room and _is_fresh(c.tokens, covered)]
         if not others:
             break
@@ -130,6 +132,16 @@ def _choose(sentences: list[str], context: Context, limit: int) -> list[str]:
         room -= len(pick.text) + 1
         covered |= pick.tokens
     return [c.text for c in sorted(chosen, key=lambda c: c.index)]
+
+
+def _fitted(candidate: Candidate, room: int, context: Context) -> Candidate:
+    """The candidate, or its main clause when only that fits the room."""
+    if len(candidate.text) < room:
+        return candidate
+    head = _head_clause(candidate.text, room - 1)
+    if not head:
+        return candidate
+    return score_sentence(candidate.index, head, context)
 
 
 def _is_fresh(tokens: frozenset[str], covered: set[str]) -> bool:

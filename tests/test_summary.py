@@ -300,3 +300,16 @@ def test_a_short_second_sentence_that_continues_the_lead_fills_the_room() -> Non
     summary = summarise("Guarantees treaty text agreed", text, topic_terms=TOPIC)
     assert summary.endswith("The text now goes to the Verkhovna Rada.")
     assert len(summary) <= 280
+
+
+def test_a_second_sentence_too_long_for_the_room_joins_by_its_main_clause() -> None:
+    text = (
+        "Vladimir Putin announced on Saturday a three-day ceasefire along the whole front line "
+        "to mark the anniversary of the end of the Second World War, the Kremlin said in a "
+        "statement. "
+        "The truce will run from 8 to 10 May, which officials in Kyiv dismissed as theatre "
+        "rather than a real step towards an end to the fighting."
+    )
+    summary = summarise("Putin announces three-day ceasefire", text, topic_terms=TOPIC)
+    assert summary.endswith(" The truce will run from 8 to 10 May.")
+    assert len(summary) <= 280
