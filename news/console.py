@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 
-from news.records import Development, Source, Story
+from news.records import Development, Source
 
 WIDTH = 88
 MAX_SOURCES_SHOWN = 5
@@ -72,16 +72,3 @@ def render_update(development: Development, added_outlets: Sequence[str]) -> str
         f"updated: {clean(development.headline)} (+{count} {noun}: {outlets};"
         f" {len(development.sources)} in all)"
     )
-
-
-def render_story(story: Story) -> str:
-    """A new story on its own (when there is no development to show)."""
-    lines = [f"* {clean(story.title) or '(untitled)'}"]
-    text = clean(story.text)
-    if text:
-        short = textwrap.shorten(text, 280, placeholder=" ...")
-        lines += textwrap.wrap(short, WIDTH, initial_indent="  ", subsequent_indent="  ")
-    lines.append(f"  {clean(story.outlet)} · {format_time(story.reported_at)}")
-    if story.url:
-        lines.append(f"  {clean(story.url)}")
-    return "\n".join(lines)

@@ -234,11 +234,3 @@ def count_deliveries(db: Database) -> dict[str, int]:
     for row in db.query("SELECT state, count(*) AS n FROM deliveries GROUP BY state"):
         counts[str(row["state"])] = int(row["n"])
     return counts
-
-
-def pending_for_subscription(db: Database, subscription_id: int) -> int:
-    rows = db.query(
-        "SELECT count(*) AS n FROM deliveries WHERE subscription_id = ? AND state = 'pending'",
-        (subscription_id,),
-    )
-    return int(next(rows)["n"])

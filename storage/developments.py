@@ -195,10 +195,3 @@ def latest_developments(
         " ORDER BY first_seen_at DESC, id DESC LIMIT ? OFFSET ?"
     )
     return _developments(db, sql, params)
-
-
-def count_developments_since(db: Database, since: datetime) -> int:
-    rows = db.query(
-        "SELECT count(*) AS n FROM developments WHERE first_seen_at >= ?", (format_time(since),)
-    )
-    return int(next(rows)["n"])

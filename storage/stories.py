@@ -204,16 +204,6 @@ def get_article_text(db: Database, story_id: int) -> str | None:
     return rows[0]["article_text"] if rows else None
 
 
-def get_verdict(db: Database, story_id: int) -> Verdict | None:
-    """The stored verdict of a story, or None if it was not judged (yet)."""
-    rows = list(db.query("SELECT relevant, score, reasons FROM stories WHERE id = ?", (story_id,)))
-    if not rows or rows[0]["relevant"] is None:
-        return None
-    row = rows[0]
-    reasons = tuple(str(reason) for reason in json.loads(row["reasons"] or "[]"))
-    return Verdict(relevant=bool(row["relevant"]), score=float(row["score"]), reasons=reasons)
-
-
 def count_records(db: Database) -> Counts:
     row = next(
         db.query(
