@@ -39,7 +39,7 @@ _OUTCOME_WORDS = frozenset(
     str.split(
         "agreement agreements deal exchange exchanges swap return returns ceasefire truce "
         "memorandum round treaty guarantee guarantees corridor moratorium prisoner prisoners "
-        "bodies date valid venue"
+        "bodies date valid venue result results outcome breakthrough"
     )
 )
 _DATE_WORDS = frozenset(
@@ -67,6 +67,15 @@ _ANAPHOR = re.compile(
     r"She|They|His|Her|Their|Its|Then|Still|But|And|So|Yet|Instead|Meanwhile|Now)\b"
 )
 """Openers that lean on an earlier sentence: the sentence is not the news on its own."""
+_FRONTED_PRONOUN = re.compile(r"^[^\"“]{3,160}?, (?:they|he|she|it|we) (?!said\b|says\b)[a-z]+")
+"""A pronoun subject after a fronted phrase ("For an hour on Saturday, they held ..."): the
+sentence leans on an earlier one as much as one that opens with the pronoun."""
+_PRONOUN_HINTS = frozenset(("they", "he", "she", "it", "we"))
+_PLUPERFECT = re.compile(
+    r"\bhad (?:already |previously |earlier |just |long )?(?:been|[a-z]+ed|[a-z]+en|stood|sent|"
+    r"met|held|made|told|left|brought|put|set|kept|sought|won|lost|spent|begun|run|come|done)\b"
+)
+"""Past perfect ("had stood", "had sent"): what happened before the news, i.e. background."""
 _SCENE = re.compile(r"\bthat is how\b|\bsuch (?:was|is) \w+\b|\b(?:was|were) \w+ing\b.* when ")
 _SCENE_HINTS = frozenset(("how", "such", "when"))
 _SPEECH_WORDS = frozenset(("said", "says", "told", "added", "wrote"))
@@ -188,6 +197,10 @@ def _penalty(sentence: str, lowered: str, seen: frozenset[str], size: int) -> fl
     anaphor = _ANAPHOR.match(sentence)
     if anaphor:
         penalty += 0.5 if anaphor.group(0) in _POSSESSIVES else 1.5
+    elif not seen.isdisjoint(_PRONOUN_HINTS) and _FRONTED_PRONOUN.match(sentence):
+        penalty += 1.5
+    if "had" in seen and _PLUPERFECT.search(lowered):
+        penalty += 1.0
     if not seen.isdisjoint(_SCENE_HINTS) and _SCENE.search(lowered):
         penalty += 2.0
     tail = not seen.isdisjoint(_SPEECH_WORDS) and _QUOTE_TAIL.search(sentence) is not None

@@ -46,3 +46,21 @@ def test_a_bare_quote_and_colour_never_fill() -> None:
     colour = "The hotel bar closed late and the lobby was quiet."
     assert not score_sentence(1, bare_quote, CONTEXT).filler
     assert not score_sentence(1, colour, CONTEXT).filler
+
+
+def test_a_pronoun_subject_after_a_fronted_phrase_leans_on_another_sentence() -> None:
+    named = "On Friday in Istanbul, the two delegations agreed to exchange 1,000 prisoners each."
+    leaning = "On Friday in Istanbul, they agreed to exchange 1,000 prisoners each."
+    assert score_sentence(2, leaning, CONTEXT).score < score_sentence(2, named, CONTEXT).score
+
+
+def test_past_perfect_background_scores_below_the_same_fact_as_news() -> None:
+    news = "Russia and Ukraine agreed in Istanbul to exchange 1,000 prisoners."
+    background = "Russia and Ukraine had agreed in Istanbul to exchange 1,000 prisoners."
+    assert score_sentence(1, background, CONTEXT).score < score_sentence(1, news, CONTEXT).score
+
+
+def test_a_stated_result_counts_as_an_outcome() -> None:
+    vague = "The only concrete thing: a list of 1,000 names, to be handled in the coming days."
+    result = "The only concrete result: a list of 1,000 names, to be handled in the coming days."
+    assert score_sentence(4, result, CONTEXT).score > score_sentence(4, vague, CONTEXT).score
