@@ -70,6 +70,8 @@ class Features:
     outlet: str = ""
     venues: frozenset[str] = frozenset()
     """The talks venues its title names ("geneva", "dhabi"; `news.wording.VENUES`)."""
+    sides: frozenset[str] = frozenset()
+    """Every side its title names as a party, not as a place (`_sides`)."""
 
 
 @lru_cache(maxsize=65536)
@@ -117,6 +119,25 @@ def _actor(title: str) -> str:
     if found or attribution is None:
         return found
     return _first_side(TOKEN.findall(attribution.group().lower()))  # who says it
+
+
+def _sides(title: str) -> frozenset[str]:
+    """Every side the title names as a party (its attribution left out): "Trump and Zelenskyy
+    meet" and "Zelensky and Trump held meeting" both name {us, ukraine}; a side after "in",
+    "on" or "against" is a place or a target, not a party."""
+    attribution = _ATTRIBUTION.search(title)
+    main = title[: attribution.start()] if attribution else title
+    found: set[str] = set()
+    before = ""
+    for word in TOKEN.findall(main.lower()):
+        actor = PEOPLE.get(word) or ACTORS.get(stem(word))
+        if actor is not None and before not in _PLACE_WORDS and word not in _HOST_CITIES:
+            found.add(actor)
+        before = word
+    return frozenset(found)
+
+
+_PLACE_WORDS = frozenset(("in", "into", "on", "against", "over", "about", "across", "inside"))
 
 
 _TOPIC_TAG = re.compile(r"^(\w+)\s*:\s")
@@ -184,7 +205,8 @@ def story_features(
     head = f"{title}. {lead[: params.lead_chars]}"
     days = calendar_days_of(weights), weekdays(head, reported_at)
     venues = venues_of(title)
-    return make_features(tokens, kind, _actor(title), *days, outlet_key(outlet), venues)
+    actor, sides = _actor(title), _sides(title)
+    return make_features(tokens, kind, actor, *days, outlet_key(outlet), venues, sides)
 
 
 def _body_tokens(mentions: list[str], body: str) -> list[str]:
@@ -213,11 +235,14 @@ def make_features(
     days: frozenset[int] = frozenset(),
     outlet: str = "",
     venues: frozenset[str] = frozenset(),
+    sides: frozenset[str] = frozenset(),
 ) -> Features:
     numbers = frozenset(t for t in tokens if t[0].isdigit() and not _is_year(t))
     norm = math.sqrt(sum(w * w for w in tokens.values()))
     rounds = frozenset(t for t in tokens if t.startswith("round") and t[5:].isdigit())
-    return Features(tokens, numbers, kind, actor, norm, calendar, days, rounds, outlet, venues)
+    return Features(
+        tokens, numbers, kind, actor, norm, calendar, days, rounds, outlet, venues, sides
+    )
 
 
 def outlet_key(outlet: str) -> str:

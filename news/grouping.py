@@ -161,6 +161,8 @@ def _encode_features(features: Features) -> dict[str, object]:
         encoded["o"] = features.outlet
     if features.venues:
         encoded["p"] = sorted(features.venues)
+    if features.sides:
+        encoded["s"] = sorted(features.sides)
     return encoded
 
 
@@ -185,7 +187,9 @@ def _decode_features(raw: object) -> Features:
     days = frozenset(int(day) for day in raw.get("w", ()))
     outlet = str(raw.get("o", ""))
     venues = frozenset(str(place) for place in raw.get("p", ()))
-    return make_features(tokens, kind, str(raw.get("a", "")), calendar, days, outlet, venues)
+    sides = frozenset(str(side) for side in raw.get("s", ()))
+    actor = str(raw.get("a", ""))
+    return make_features(tokens, kind, actor, calendar, days, outlet, venues, sides)
 
 
 @lru_cache(maxsize=8192)

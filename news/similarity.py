@@ -141,11 +141,23 @@ def _days_disagree(story: Features, member: Features) -> bool:
 def frame_factor(story: Features, member: Features, params: GroupingParams) -> float:
     """1 when both tell the same kind of fact by the same actor, less otherwise."""
     factor = kind_factor(story.kind, member.kind, params.kind_penalty)
-    if story.actor and member.actor and story.actor != member.actor:
+    if (
+        story.actor
+        and member.actor
+        and story.actor != member.actor
+        and not _same_meeting(story, member)
+    ):
         # who made an offer or a statement matters most: Kyiv's offer is not Moscow's answer
         speech = story.kind in _SPEECH_KINDS and member.kind in _SPEECH_KINDS
         factor *= params.actor_penalty ** (2 if speech else 1)
     return factor
+
+
+def _same_meeting(story: Features, member: Features) -> bool:
+    """Both report a meeting of the same parties: who a title names first is the outlet's
+    choice ("Trump and Zelenskyy meet" / "Zelensky and Trump held meeting")."""
+    both = story.kind == member.kind == "meeting"
+    return both and len(story.sides) > 1 and story.sides == member.sides
 
 
 def is_other_fact(

@@ -18,7 +18,7 @@ from news.grouping import (
     story_features,
 )
 from news.kinds import classify_kind
-from news.similarity import kind_factor
+from news.similarity import frame_factor, kind_factor
 from news.wording import body_numbers
 
 T0 = datetime(2025, 5, 16, 12, 0, tzinfo=UTC)
@@ -394,3 +394,19 @@ def test_a_delegation_named_is_not_a_meeting_outlets_mix_up() -> None:
     assert (named.kind, held.kind) == ("other", "meeting")
     assert kind_factor(named.kind, held.kind, 0.6) == 0.6  # the full penalty, not (1 + p) / 2
     assert kind_factor("meeting", "statement", 0.6) == 0.8
+
+
+def test_a_meeting_of_the_same_parties_named_in_another_order_is_one_frame() -> None:
+    first = features("Trump and Zelenskyy meet in Rome before the funeral")
+    second = features("Zelensky and Trump held a meeting in Rome: 'very symbolic'")
+    assert (first.actor, second.actor) == ("us", "ukraine")
+    assert first.sides == second.sides == frozenset(("us", "ukraine"))
+    assert frame_factor(first, second, GroupingParams()) == 1.0
+    other = features("Zelensky and Putin to meet in Istanbul, Erdogan says")
+    assert frame_factor(first, other, GroupingParams()) < 1.0
+    restored = decode_signature(encode_signature(new_profile(second)))
+    assert restored is not None and restored.members[0].sides == second.sides
+
+
+def test_a_side_named_as_a_place_or_target_is_not_a_party() -> None:
+    assert features("Putin orders halt to strikes on Ukraine energy sites").sides == {"russia"}
