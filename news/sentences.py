@@ -25,7 +25,11 @@ _BOILERPLATE_SENTENCE = re.compile(
     r"sign up\b.*|share this\b.*|share on\b.*|advertisement\.?|related:.*|see also:.*|"
     r"photo(?:graph)?s?(?: credit)?\s*:.*|image(?: credit)?\s*:.*|"
     r"\(?(?:photo|image|picture) by\b.*|follow us\b.*|copyright\b.*|©.*|all rights reserved.*|"
-    r"this (?:story|article) (?:was|has been) (?:updated|corrected)\b.*|"
+    r"this (?:story|article) (?:was|has been) (?:updated|corrected)\b.*|editor'?s note\b.*|"
+    r"(?:text|words|reporting|video|graphics?|interview|translation|translated by|posted by|"
+    r"posted on|updated on|published on)\s*:?\s+.{0,80}|read also\b.*|follow (?:our|the) live\b.*|"
+    r"(?:by|from) (?:our|a|the) .{0,60}(?:correspondent|reporter|staff|desk|team|editor)s?\b"
+    r".{0,60}|\([^()]{2,120}\)\.?|"
     r"\(?reporting by\b.*|\(?editing by\b.*|\(?writing by\b.*|[A-Z].{0,160} contributed"
     r"(?: reporting| to this (?:report|story|article))?\.\)?$|"
     r"by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
@@ -55,10 +59,16 @@ _INLINE_TRIGGERS = (
 """Words one of which every `_INLINE_BOILERPLATE` match contains (a cheap test first)."""
 _DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Z.'-]+(?:[ ,/]+[A-Z][A-Za-z.'-]+){0,3},?\s+)?"
-    r"(?:(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)"
+    r"(?:(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,\s*\d{4})?|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8},?(?:\s+\d{4})?)"
     r"\s*)?(?:\((?:Reuters|AP|AFP|Bloomberg|dpa|Xinhua|Ukrinform|Interfax|TASS|RIA|UNIAN|"
     r"[A-Z][A-Za-z .-]{1,24})\)\s*)?[-–—]+\s+"
 )
+_CITY_AGENCY_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z.'-]+(?:[ ,/]+[A-Z][A-Za-z.'-]+){0,3}\s*\([A-Za-z][A-Za-z .-]{0,24}\)"
+    r"\s*[-–—:]+\s+"
+)
+"""A title-case city before an agency's name: "Paris (AFP) – ", "Kyiv (Ukrinform) - "."""
 _AGENCY_DATELINE = re.compile(
     r"^\s*[A-Z][A-Z .'-]{2,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*[.:-]?\s*"
     r"(?:/[A-Za-z-]{2,20}/\.?\s*)?(?=\S|$)"
@@ -98,7 +108,10 @@ def split_sentences(text: str) -> list[str]:
     """Whole sentences of a cleaned text, boilerplate dropped and datelines stripped; the
     sentence a dateline led is a `LeadSentence`."""
     sentences: list[str] = []
-    for paragraph in text.split("\n"):
+    paragraphs = text.split("\n")
+    if len(paragraphs) > 1:
+        paragraphs = [part for part in paragraphs if not _is_metadata(part)]
+    for paragraph in paragraphs:
         dated = False
         if not sentences:
             undated = _AGENCY_DATELINE.sub("", paragraph, count=1)
@@ -131,9 +144,27 @@ def _strip_prefixes(sentence: str) -> tuple[str, bool]:
     without = _DATELINE.sub("", stripped, count=1)
     if without == stripped:
         without = _CAPS_DATELINE.sub("", stripped, count=1)
+    if without == stripped:
+        without = _CITY_AGENCY_DATELINE.sub("", stripped, count=1)
     if without != sentence and without and without[0].islower():
         without = without[0].upper() + without[1:]
     return without.strip(), without != stripped
+
+
+def _is_metadata(paragraph: str) -> bool:
+    """A paragraph that is not prose: short and without any sentence's end (a byline, a dateline,
+    a credit, a kicker, "Follow our live coverage"), or fields between bars ("Kyiv Post |
+    Analysis | July 25, 2024 | Photo: ...") none of which is a sentence of its own."""
+    words = paragraph.split()
+    if words and len(words) <= _METADATA_WORDS and not _ANY_SENTENCE_END.search(paragraph):
+        return True
+    fields = _FIELD_BAR.split(paragraph)
+    return len(fields) > 1 and all(len(field.split()) <= _METADATA_WORDS for field in fields)
+
+
+_METADATA_WORDS = 20
+_ANY_SENTENCE_END = re.compile(r"[.!?][\"”’»)]?(?:\s|$)")
+_FIELD_BAR = re.compile(r"\s[|·•]\s")
 
 
 def count_sentences(text: str) -> int:

@@ -62,14 +62,20 @@ from news.text import clip
 _CANDIDATES = 16
 _ENDINGS = '.!?…"”’»)'
 _CLAUSE_BREAK = re.compile(
-    r"[;:] |, (?=(?:but|while|whereas|which|who|including|during|according to)\b|(?:and|but) "
+    r"[;:] |,(?P<quote>[\"”])? (?=(?:but|while|whereas|which|who|including|during|"
+    r"according to)\b|(?:and|but) "
     r"(?:that|said|says|added|would|will|could|warned|called|urged|asked|is|was|are|were|has|"
     r"have|had|it|he|she|they|after|before|when|if|once|until)\b|"
-    r"(?:the |a )?[A-Z][\w.'’-]*(?: [\w.'’-]+){0,6} (?:said|says|told|announced)\b)"
+    r"(?:the |a )?[A-Z][\w.'’-]*(?: [\w.'’-]+){0,6} (?:said|says|announced|told \w+)"
+    r"(?=[.,;]| (?:on|in|at|after|before|during|late|earlier|yesterday|today|last|this|when|"
+    r"while|as)\b)|(?:arguing|saying|adding|noting|citing|insisting|warning|claiming|"
+    r"stressing)\b)"
 )
 """Where a sentence's main clause may end: a semicolon or colon, or a comma before a clause
 that only adds to it (", but ...", ", which ...", ", and said ...", ", including ...", ", the
-ministry said ...")."""
+ministry said on Friday ...", ", arguing that ..."). An attribution counts only when nothing
+it reports follows: in "After two days of talks, Umerov said the delegations agreed ..." the
+main clause comes after the comma."""
 _INTRODUCING = re.compile(
     r"\b(?:said|says|told|added|wrote|following|follows|include|includes|including|are|were|"
     r"is|was|namely|as|reads?|stated?|declared)$",
@@ -163,10 +169,12 @@ def _head_clause(sentence: str, limit: int) -> str:
     if sentence[-1] != ".":
         return ""
     for found in _CLAUSE_BREAK.finditer(sentence):
-        head = sentence[: found.start()].rstrip()
+        head = sentence[: found.start()].rstrip() + (found.group("quote") or "")
         if len(head) >= limit:
             break
         if len(head.split()) >= 8 and not _INTRODUCING.search(head) and _balanced(head):
+            if found.group("quote"):  # the clause ends inside a quote: the stop goes there
+                return f"{head[:-1]}.{head[-1]}"
             return head if head.endswith(".") else head + "."
     return ""
 

@@ -25,11 +25,12 @@ _DROPPED_TAGS = (
     "math",
     "head",
     "title",
+    "figcaption",
 )
 _BLOCK_TAGS = (
     *("p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6"),
     *("tr", "td", "th", "table", "blockquote", "section", "article", "header", "footer", "aside"),
-    *("nav", "pre", "hr", "figure", "figcaption", "address", "main", "form", "details", "summary"),
+    *("nav", "pre", "hr", "figure", "address", "main", "form", "details", "summary"),
 )
 _BREAK = "\u2029"
 """Marks a paragraph break while the tree is flattened (a Unicode paragraph separator)."""

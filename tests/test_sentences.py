@@ -56,3 +56,38 @@ def test_clean_title_reads_html_and_folds_whitespace() -> None:
         "Talks resume in Istanbul & Geneva"
     )
     assert clean_title("  Talks   resume ") == "Talks resume"
+
+
+def test_header_and_credit_paragraphs_are_not_sentences() -> None:
+    text = (
+        "Kyiv Post | Analysis | July 25, 2024 | Photo: MFA of Ukraine\n\n"
+        "By Daily Maverick staff | Photo: GCIS\n\n"
+        "Roman Romaniuk, Ukrainska Pravda — Wednesday, 11 March 2026, 21:20\n\n"
+        "Text: Iryna Balachuk.\n\n"
+        "Editor's note: This story was updated to include comments from Ukrenergo.\n\n"
+        "Ukraine and Russia exchanged 230 prisoners on Wednesday. (Serhii Okunev / Kyiv Post)\n\n"
+        "Follow our live coverage"
+    )
+    assert split_sentences(clean_text(text)) == [
+        "Ukraine and Russia exchanged 230 prisoners on Wednesday."
+    ]
+
+
+def test_a_single_paragraph_without_punctuation_is_kept_as_text() -> None:
+    assert split_sentences("talks in geneva end without a deal") == [
+        "talks in geneva end without a deal"
+    ]
+
+
+def test_a_city_and_agency_dateline_and_an_ordinal_date_are_stripped() -> None:
+    assert split_sentences("Paris (AFP) – Leaders met on Tuesday.") == ["Leaders met on Tuesday."]
+    ordinal = "ABU DHABI, 3rd January, 2024 (WAM) -- The UAE mediated a new exchange."
+    assert split_sentences(ordinal) == ["The UAE mediated a new exchange."]
+
+
+def test_figure_captions_are_not_article_text() -> None:
+    html = (
+        "<figure><img src='x.jpg'><figcaption>Cranes idle at the port.</figcaption></figure>"
+        "<p>Russia left the grain deal on Monday.</p>"
+    )
+    assert split_sentences(clean_text(html)) == ["Russia left the grain deal on Monday."]

@@ -313,3 +313,28 @@ def test_a_second_sentence_too_long_for_the_room_joins_by_its_main_clause() -> N
     summary = summarise("Putin announces three-day ceasefire", text, topic_terms=TOPIC)
     assert summary.endswith(" The truce will run from 8 to 10 May.")
     assert len(summary) <= 280
+
+
+def test_a_fronted_phrase_before_the_speaker_is_not_a_main_clause() -> None:
+    sentence = (
+        "After two days of talks in Abu Dhabi that ended on Wednesday evening, Secretary Rustem "
+        "Umerov said the delegations had worked line by line on how a ceasefire would be "
+        "monitored along more than 1,200 kilometres of front, with satellites, drones and, "
+        "possibly, observers on the ground."
+    )
+    assert len(sentence) > 280
+    summary = summarise("Two days in Abu Dhabi", sentence, topic_terms=TOPIC)
+    assert summary != "After two days of talks in Abu Dhabi that ended on Wednesday evening."
+
+
+def test_a_clause_may_end_before_a_participle_and_inside_a_quote() -> None:
+    sentence = (
+        "Speaking after a cabinet meeting in Ankara, President Recep Tayyip Erdogan said Turkey "
+        'was ready to host a summit of the three leaders in Istanbul "as early as April," '
+        "arguing that months of technical talks in Abu Dhabi and Geneva had prepared the ground "
+        "and that only the leaders could settle the questions that remain, above all the future "
+        "of the Donetsk region."
+    )
+    assert len(sentence) > 280
+    summary = summarise("Erdogan invites leaders", sentence, topic_terms=TOPIC)
+    assert summary.endswith('in Istanbul "as early as April."')
