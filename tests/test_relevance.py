@@ -521,3 +521,45 @@ def test_context_clause_of_a_strike_title_is_read_as_text(profile: TopicProfile)
 def test_odd_and_huge_inputs_give_a_verdict(profile: TopicProfile, title: str, text: str) -> None:
     verdict = assess(title, text, profile)
     assert 0.0 <= verdict.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "relevant"),
+    [
+        (
+            "Kremlin receives US envoys for marathon talks on the peace plan",
+            "The meeting with Vladimir Putin lasted five hours; Ukraine was the main subject.",
+            True,
+        ),
+        (
+            "Summit on Ukraine ends: eighty nations sign, key players hold back",
+            "The peace summit closed with a joint communique; Russia was not invited.",
+            True,
+        ),
+        (
+            "Moscow warns Western troops in Ukraine after a ceasefire would be fair game",
+            "Lavrov said a European reassurance force would be treated as a legitimate target.",
+            True,
+        ),
+        (
+            "Kremlin names a patriotic historian to lead its delegation at the talks",
+            "The Russian team will meet Ukraine's negotiators in Istanbul on Monday.",
+            True,
+        ),
+        (
+            "Jailed US reporter freed in Abu Dhabi swap for Russian arms dealer",
+            "The exchange was brokered by the United Arab Emirates; the reporter had been held "
+            "in Russia for two years on espionage charges.",
+            False,
+        ),
+        (
+            "Poland and Ukraine hold talks on grain import ban",
+            "Ministers met at the border to discuss Warsaw's ban, which Kyiv took to the WTO.",
+            False,
+        ),
+    ],
+)
+def test_words_that_belong_to_both_worlds_are_read_in_context(
+    profile: TopicProfile, title: str, text: str, relevant: bool
+) -> None:
+    assert assess(title, text, profile).relevant is relevant
