@@ -100,6 +100,12 @@ _STOP = frozenset(
     )
 )
 _QUOTE_OPEN = ('"', "“", "‘", "'", "«")
+POSITION_WEIGHT = 2.0
+POSITION_DECAY = 0.6
+"""A sentence's position prior: POSITION_WEIGHT / (1 + POSITION_DECAY x index)."""
+TITLE_WEIGHT = 3.0
+NAME_WEIGHT = 0.3
+SPECIFICS_CAP = 2.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +155,10 @@ def score_sentence(index: int, sentence: str, context: Context) -> Candidate:
     lowered = sentence.lower()
     seen = frozenset(_WORD.findall(lowered))
     tokens = _stems(seen)
-    score = 2.0 / (1.0 + 0.6 * index)
+    score = POSITION_WEIGHT / (1.0 + POSITION_DECAY * index)
     shared = tokens & context.title
     if shared:
-        score += 3.0 * len(shared) / len(context.title)
+        score += TITLE_WEIGHT * len(shared) / len(context.title)
         score += sum(1.0 for token in shared if token[0].isdigit())
     on_topic = min(len(tokens & context.topic), 4)
     news = _has_news_verb(seen, lowered)
@@ -169,8 +175,8 @@ def score_sentence(index: int, sentence: str, context: Context) -> Candidate:
         _CONDITION.search(lowered)
     ):
         specifics += 0.7
-    specifics += 0.3 * min(len(_NAME.findall(sentence)), 3)
-    score += min(specifics, 2.5)
+    specifics += NAME_WEIGHT * min(len(_NAME.findall(sentence)), 3)
+    score += min(specifics, SPECIFICS_CAP)
     substantive = news or on_topic > 0 or number or len(shared) > 1  # else colour
     penalty = _penalty(sentence, lowered, seen, len(tokens)) + (0.0 if substantive else 2.0)
     if isinstance(sentence, LeadSentence) and penalty < 1.0:
