@@ -40,7 +40,7 @@ class GroupingParams:
     decay: float = 0.95
     lead_chars: int = 700
     lead_sentences: int = 3
-    body_weight: float = 0.5
+    body_weight: float = 0.8
     body_chars: int = 1500
     same_outlet: float = 0.3
     rarity: float = 0.5
