@@ -71,14 +71,21 @@ def _scan_story(
     """Hits in the title and the text. When the title's main clause is about something else
     (negative terms, no talks terms) and a context clause follows ("... as", "... after"),
     that clause is read as text: "Drones hit Kharkiv hours after Kremlin studies truce offer".
+    A second clause after a semicolon counts the same way: "Missiles hit Lviv; Zelensky: Moscow
+    wants terror, not a ceasefire".
     """
     cut = profile.connector.search(title, 8) if profile.connector else None
+    if cut is None and "; " in title:
+        cut = _SECOND_CLAUSE.search(title, 8)
     if cut is not None:
         main = _scan(title[: cut.start()], profile)
         if main.negatives and not main.talks:
             reasons.append(f"title context clause read as text: {title[cut.start() :].strip()}")
             return main, _scan(title[cut.end() :] + " . " + text, profile)
     return _scan(title, profile), _scan(text, profile)
+
+
+_SECOND_CLAUSE = re.compile(r";\s+")
 
 
 def _pair_bonus(title: _Hits, scoring: Scoring, reasons: list[str]) -> float:

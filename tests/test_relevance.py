@@ -509,6 +509,20 @@ def test_context_clause_of_a_strike_title_is_read_as_text(profile: TopicProfile)
     assert "title: truce (+6.0)" in talks_first.reasons
 
 
+def test_a_quote_after_a_semicolon_in_a_strike_title_is_read_as_text(
+    profile: TopicProfile,
+) -> None:
+    title = (
+        "Russian missiles hit Lviv power plant; Zelensky: 'Moscow wants terror, not a ceasefire'"
+    )
+    text = "The overnight missile and drone attack left 120,000 homes without power."
+    verdict = assess(title, text, profile)
+    assert any(r.startswith("title context clause read as text") for r in verdict.reasons)
+    assert not verdict.relevant
+    talks = assess("Kremlin studies truce offer; Peskov: 'we need details'", "", profile)
+    assert "title: truce (+6.0)" in talks.reasons
+
+
 @pytest.mark.parametrize(
     ("title", "text"),
     [
