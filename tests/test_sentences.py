@@ -91,3 +91,12 @@ def test_figure_captions_are_not_article_text() -> None:
         "<p>Russia left the grain deal on Monday.</p>"
     )
     assert split_sentences(clean_text(html)) == ["Russia left the grain deal on Monday."]
+
+
+def test_prose_that_starts_like_a_credit_is_kept() -> None:
+    text = (
+        "Video footage showed the delegations arriving in Istanbul. From the outset the "
+        "Ukrainian team insisted on a ceasefire first. (Reuters) Russia said it would attend. "
+        "By the end of the day the team agreed."
+    )
+    assert len(split_sentences(clean_text(text))) == 4
