@@ -35,7 +35,9 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"balks? at|deni(?:es|ed)|says? no\b|won'?t (?:accept|agree)|"
             r"(?:is|as|calls? it|called it) (?:unacceptable|a non-?starter)|non-?starter|"
             r"unacceptable|walk(?:s|ed)? out|pull(?:s|ed)? out of|withdraw(?:s|n)? from|"
-            r"suspend(?:s|ed)? (?:the )?(?:talks|participation)|quits?\b)",
+            r"suspend(?:s|ed)? (?:the )?(?:talks|participation)|quits?\b|"
+            r"(?:will|would|does|do|cannot|can'?t) not accept|won'?t accept|not on the table|"
+            r"off the table|(?:is|as|calls? (?:it|this)|called (?:it|this)) an ultimatum)",
             _I,
         ),
     ),
@@ -43,7 +45,8 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         "exchange",
         re.compile(
             rf"\b(?:(?:swap(?:ped|s)?|exchang(?:ed|es)|trad(?:ed|es)|return(?:ed|s)?|"
-            rf"repatriat(?:ed|es)|hand(?:ed|s)? over|releas(?:ed|es)|fre(?:ed|es))\b"
+            rf"repatriat(?:ed|es)|hand(?:ed|s)? (?:over|back)|receiv(?:ed|es)|releas(?:ed|es)|"
+            rf"fre(?:ed|es))\b"
             rf"(?:\s+\S+){{0,4}}?\s+{_EXCHANGE_OBJECT}|"
             rf"{_EXCHANGE_OBJECT}(?:\s+\S+){{0,3}}?\s+(?:were |are |have been )?"
             rf"(?:swapped|exchanged|returned|repatriated|freed|released|come home|came home|"
@@ -71,7 +74,7 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"(?:\w+ )?(?:plan|proposal|framework|memorandum|draft)|"
             r"unveil(?:s|ed)?|table(?:s|d)\b|floats?\b|floated|call(?:s|ed)? for|urg(?:es|ed)|"
             r"invit(?:es|ed)|submit(?:s|ted)?|hand(?:s|ed)? (?:over )?(?:a |its |the )?"
-            r"(?:\w+ )?(?:plan|proposal|memorandum)|ready to (?:meet|talk|negotiate|hold)|"
+            r"(?:\w+ )?(?:plan|proposal|memorandum)|ready to (?:meet|talk|negotiate|hold|host)|"
             r"open to (?:talks|negotiations))",
             _I,
         ),
@@ -82,6 +85,7 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"\b(?:meet(?:s|ing)?\b|met\b|h[eo]ld(?:s)? (?:\w+ ){0,3}?(?:talks|meeting|round|"
             r"negotiations|summit|call|consultations)|talks? (?:in|with|on|between|at)\b|"
             r"sit(?:s)? down|sat down|gather(?:s|ed)?|convene(?:s|d)?|arriv(?:es|ed|ing)|"
+            r"hosts?\b|hosted\b|hosting\b|receiv(?:es|ed)\b|"
             r"land(?:s|ed)? in|visit(?:s|ed)?|negotiat(?:e|es|ed|ing)\b|"
             r"(?:talks|round|meeting|summit) (?:begin|began|begins|open|opens|opened|"
             r"start|starts|started|end|ends|ended|resume|resumes|resumed|conclude|concluded|"
@@ -125,7 +129,7 @@ _NOUNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         "meeting",
         re.compile(
             r"\b(?:talks|round|meeting|summit|negotiations|delegations?|envoys?|visit|"
-            r"mediat\w*|consultations)\b",
+            r"consultations)\b",
             _I,
         ),
     ),
@@ -163,6 +167,10 @@ _SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         "agreement",
         re.compile(
+            r"\b(?:grain|shipping|navigation|maritime|merchant ships?|corridor)\b.{0,60}"
+            r"\b(?:deal|accord|agree\w*|agreement|signed|extended|renewed|rolled over)\b|"
+            r"\b(?:deal|accord|agree\w*|agreement|signed|extended|renewed|rolled over)\b.{0,60}"
+            r"\b(?:grain|shipping|navigation|maritime|merchant ships?|corridor)\b|"
             r"security guarantees?\b.{0,40}\b(?:pact|agreed|agreement|document|text|signed)|"
             r"\b(?:agree|finali[sz]e|sign)\w*\b.{0,30}\bsecurity guarantees?",
             _I,
@@ -174,10 +182,8 @@ _SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"\b(?:children|kids)\b.{0,40}\b(?:return|returned|brought back|reunited|home)|"
             r"\breturn(?:ed|s)? of (?:\w+ ){0,2}(?:children|kids)\b|"
             r"\b(?:reassurance|multinational|peacekeeping|stabili[sz]ation) (?:force|mission)|"
-            r"coalition of the willing|security guarantees?|post-?war (?:force|troops)|"
+            r"coalition of the willing|post-?war (?:force|troops)|"
             r"forces? after (?:the )?(?:war|ceasefire)|troops?-backed|"
-            r"\b(?:grain|shipping|navigation|maritime|merchant ships?|corridor)\b.{0,60}"
-            r"\b(?:deal|agree|agreement|corridor|safe)|\bsafe navigation\b|"
             r"\b(?:to head|will head|to lead|names?|named|appoints?|appointed)\b.{0,50}"
             r"\b(?:delegation|negotiator|negotiating team|talks team|team)\b|"
             r"\b(?:delegation|negotiator)s? (?:named|appointed|announced)|"
@@ -210,7 +216,8 @@ _SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         "proposal",
         re.compile(
             r"\b(?:declares?|declared|announces?|announced|orders?|ordered|proclaims?)\b"
-            r"(?:[\s\w'‘’,-]){0,40}\b(?:ceasefire|truce|cease-fire|pause)\b|"
+            r"(?:[\s\w'‘’,-]){0,40}\b(?:ceasefire|truce|cease-fire|pause|halt to (?:hostilities|"
+            r"fighting|strikes))\b|"
             r"\b(?:presents?|presented|receives?|received|hands?|handed|delivers?|sends?)\b"
             r"(?:[\s\w'’-]){0,40}\b(?:peace plan|plan|framework|memorandum|proposal)\b",
             _I,
@@ -237,25 +244,29 @@ def classify_kind(title: str, text: str) -> Kind:
     for special, pattern in _SPECIAL:
         if pattern.search(title):
             return special
-    for part, patterns in (
-        (title, _ANY_VERB),
-        (lead, _ANY_VERB),
-        (title, _ANY_NOUN),
-        (lead, _ANY_NOUN),
-    ):
-        if part:
-            kind = _earliest(part, patterns)
-            if kind is not None:
-                return _refine(kind, title, lead)
-    return "other"
+    title_verb = _earliest(title, _ANY_VERB) if title else None
+    if title_verb is not None:
+        return _refine(title_verb, title, lead)
+    if _SPEAKER.match(title):
+        return "statement"  # "Peskov: ...": a quote headline without a deed of its own
+    lead_verb = _earliest(lead, _ANY_VERB) if lead else None
+    if lead_verb is not None and lead_verb != "statement":
+        return _refine(lead_verb, title, lead)
+    for part in (title, lead):  # "said" in a lead is attribution: the title's nouns come first
+        kind = _earliest(part, _ANY_NOUN) if part else None
+        if kind is not None:
+            return _refine(kind, title, lead)
+    return lead_verb or "other"
 
 
+_SPEAKER = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}:\s")
+"""A headline that opens with a speaker's name and a colon."""
 _AGREED_ONLY = re.compile(
     r"\b(?:agree(?:s|d)?|deal|plan|will|to)\b(?:\s+\S+){0,4}?\s+(?:to )?(?:swap|exchange)", _I
 )
 _STUDYING = re.compile(
     r"\b(?:studying|study|considering|weighing|reviewing|examining|will consider|"
-    r"will study|looking at|analy[sz]ing)\b",
+    r"will study|looking at|analy[sz](?:e|es|ing))\b",
     _I,
 )
 

@@ -25,7 +25,14 @@ from news.records import KINDS, Kind
         ("US envoy Witkoff arrives in Moscow", "meeting"),
         ("Russia, Ukraine agree to swap 1,000 prisoners each", "agreement"),
         ("Putin agrees to 30-day pause on strikes on energy sites", "agreement"),
-        ("Black Sea grain deal extended for 60 days", "other"),
+        ("Black Sea grain deal extended for 60 days", "agreement"),
+        ("Trump hosts Zelenskyy and European leaders to work on security guarantees", "meeting"),
+        (
+            "Ushakov: European truce proposal is an ultimatum, Moscow will not accept it",
+            "rejection",
+        ),
+        ("Peskov: the Kremlin needs more details on the plan", "statement"),
+        ("Putin receives US envoys in the Kremlin", "meeting"),
         ("Russia and Ukraine swap 390 prisoners each", "exchange"),
         ("Bodies of 909 soldiers returned to Ukraine", "exchange"),
         ("150 Ukrainians return home in first exchange of the year", "exchange"),
@@ -69,3 +76,11 @@ def test_importance_is_a_fraction_and_grows_with_outlets_leaders_and_agreements(
     for kind in KINDS:
         top = score_importance(kind, "Putin and Zelensky sign peace deal and ceasefire", "", 50)
         assert 0.0 <= top <= 1.0
+
+
+def test_an_attribution_in_the_lead_does_not_outrank_the_titles_subject() -> None:
+    title = "UAE mediation succeeds in new exchange of 390 captives between Russia and Ukraine"
+    lead = "Russia and Ukraine each handed back 195 people, the UAE foreign ministry said."
+    assert classify_kind(title, lead) == "exchange"
+    assert classify_kind("Talks in Geneva", "The delegations met, officials said.") == "meeting"
+    assert classify_kind("Kyiv and the plan", "Zelensky said he would decide soon.") == "proposal"
