@@ -8,9 +8,12 @@ the talks (statement), anything else (other).
 Method: each kind has verb patterns (what someone did: "proposes", "rejects", "swapped") and noun
 patterns (what the story is about: "proposal", "talks", "swap"). The title decides first, since
 outlets put the news in it: the earliest verb match in the title wins ("Kremlin rejects Kyiv's
-proposal" is a rejection, "Ukraine proposes talks" a proposal). Without a verb in the title, the
-lead sentence's earliest verb decides, then the title's nouns, then the lead's nouns. An exchange
-that is only agreed ("agree to swap") is an agreement; one carried out is an exchange.
+proposal" is a rejection, "Ukraine proposes talks" a proposal). A title without a verb that
+opens with a speaker ("Peskov: ...") is a statement. Otherwise the lead sentence's earliest verb
+decides, unless it is only a "said" (attribution: then the title's nouns decide, then the lead's
+nouns, and only then the "said"). An exchange that is only agreed ("agree to swap") is an
+agreement; one carried out is an exchange. A grain or shipping deal agreed is an agreement;
+children returned, a delegation named and a force pledged for after the war are "other".
 """
 
 from __future__ import annotations
