@@ -290,9 +290,9 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     with ExitStack() as stack:
         try:
             stream: IO[str] = (
-                io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+                io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
                 if args.file == "-"
-                else stack.enter_context(open(args.file, encoding="utf-8", errors="replace"))
+                else stack.enter_context(open(args.file, encoding="utf-8-sig", errors="replace"))
             )
             db = open_database(args.db or ":memory:")
         except OSError as exc:

@@ -201,3 +201,18 @@ def test_batches_of_any_size_give_the_same_developments_as_one_line_at_a_time(
     assert len(found[0]) == len(items)
     assert found[0] == found[1] == found[2]
     assert len({dev for dev in found[0] if dev}) > 5
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "stories.jsonl"
+    path.write_bytes(("\ufeff" + json.dumps(OFFER) + "\r\n" + json.dumps(SPORT) + "\r\n").encode())
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "triage", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stderr == ""
+    assert [line["id"] for line in outputs(result)] == ["a1", 7]
