@@ -190,6 +190,7 @@ _SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"\b(?:to head|will head|to lead|names?|named|appoints?|appointed)\b.{0,50}"
             r"\b(?:delegation|negotiator|negotiating team|talks team|team)\b|"
             r"\b(?:delegation|negotiator)s? (?:named|appointed|announced)|"
+            r"\b(?:delegation|team)\b.{0,40}\b(?:to be|will be) (?:led|headed) by\b|"
             r"\b(?:to send|will send|sends)\b.{0,40}\b(?:officers|officials|delegation|team|"
             r"negotiators|envoys?)\b",
             _I,

@@ -41,6 +41,7 @@ from news.records import KINDS, Kind
         ("Medinsky to head Russian delegation at Istanbul talks", "other"),
         ("Russia to send intelligence officers to the talks, not Medinsky", "other"),
         ("Kremlin sends a new team of negotiators to Abu Dhabi", "other"),
+        ("Russian delegation for Geneva talks to be led by Kostyukov - Kremlin", "other"),
         ("Weather in Kyiv: sunny", "other"),
     ],
 )
