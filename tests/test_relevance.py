@@ -577,3 +577,45 @@ def test_words_that_belong_to_both_worlds_are_read_in_context(
     profile: TopicProfile, title: str, text: str, relevant: bool
 ) -> None:
     assert assess(title, text, profile).relevant is relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "relevant"),
+    [
+        (
+            "Putin sets out terms for halting hostilities",
+            "Moscow is ready to stop fighting if Kyiv withdraws its units, the Kremlin said.",
+            True,
+        ),
+        (
+            "Zelensky rejects pulling troops out of Donbas",
+            "Moscow named the withdrawal a key condition; Kyiv offers a freeze on the line.",
+            True,
+        ),
+        (
+            "22 kids back home: Lubinets thanks Doha",
+            "The children crossed into Ukraine after mediation by Qatar, the ombudsman said.",
+            True,
+        ),
+        (
+            "Dmitriev: Riyadh consultations with Americans were constructive",
+            "The head of the Russian Direct Investment Fund said the sides narrowed differences "
+            "on a Ukrainian settlement.",
+            True,
+        ),
+        (
+            "Shakhtar beat Dynamo in Kyiv derby truce-breaker",
+            "Shakhtar Donetsk won 2-0, ending a three-match 'truce' of draws between the rivals.",
+            False,
+        ),
+        (
+            "Istanbul taxi drivers and ride-hailing firms reach truce after talks",
+            "The city council mediated the deal that ended a week of protests.",
+            False,
+        ),
+    ],
+)
+def test_the_profile_reads_other_writers_wording(
+    profile: TopicProfile, title: str, text: str, relevant: bool
+) -> None:
+    assert assess(title, text, profile).relevant is relevant
