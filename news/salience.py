@@ -76,6 +76,9 @@ _PLUPERFECT = re.compile(
     r"met|held|made|told|left|brought|put|set|kept|sought|won|lost|spent|begun|run|come|done)\b"
 )
 """Past perfect ("had stood", "had sent"): what happened before the news, i.e. background."""
+_PAST_YEAR = re.compile(r"^[^,]{0,40}\b(?:19|20)\d\d\b[^,]{0,12},")
+"""A sentence that opens with a year ("In Budapest in 1994, ...", "In May 2025, ..."): background
+before the news, which is dated by a weekday or "this week"."""
 _SCENE = re.compile(r"\bthat is how\b|\bsuch (?:was|is) \w+\b|\b(?:was|were) \w+ing\b.* when ")
 _SCENE_HINTS = frozenset(("how", "such", "when"))
 _SPEECH_WORDS = frozenset(("said", "says", "told", "added", "wrote"))
@@ -207,6 +210,8 @@ def _penalty(sentence: str, lowered: str, seen: frozenset[str], size: int) -> fl
         penalty += 1.5
     if "had" in seen and _PLUPERFECT.search(lowered):
         penalty += 1.0
+    if _PAST_YEAR.match(sentence):
+        penalty += 1.5
     if not seen.isdisjoint(_SCENE_HINTS) and _SCENE.search(lowered):
         penalty += 2.0
     tail = not seen.isdisjoint(_SPEECH_WORDS) and _QUOTE_TAIL.search(sentence) is not None

@@ -64,3 +64,9 @@ def test_a_stated_result_counts_as_an_outcome() -> None:
     vague = "The only concrete thing: a list of 1,000 names, to be handled in the coming days."
     result = "The only concrete result: a list of 1,000 names, to be handled in the coming days."
     assert score_sentence(4, result, CONTEXT).score > score_sentence(4, vague, CONTEXT).score
+
+
+def test_a_sentence_opening_in_a_past_year_is_background() -> None:
+    background = "In Istanbul in 2022, Russia and Ukraine agreed to exchange 1,000 prisoners."
+    news = "On Friday in Istanbul, Russia and Ukraine agreed to exchange 1,000 prisoners."
+    assert score_sentence(0, background, CONTEXT).score < score_sentence(0, news, CONTEXT).score
