@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from news.grouping import Features, GroupingParams, story_features
-from news.kinds import classify_kind, score_importance
+from news.importance import score_importance
+from news.kinds import classify_kind
 from news.records import Kind, Story, Verdict
 from news.relevance import assess
 from news.sentences import clean_text, split_sentences
@@ -127,7 +128,7 @@ class Reader:
         return found
 
     def importance(self, kind: Kind, title: str, lead: str, outlets: int) -> float:
-        """A development's importance (`news.kinds.score_importance`)."""
+        """A development's importance (`news.importance.score_importance`)."""
         key = (kind, title, lead, outlets)
         found = self._importance.get(key)
         if found is None:

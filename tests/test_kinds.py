@@ -1,11 +1,11 @@
-"""news.kinds: the development kind of a story and its importance."""
+"""news.kinds: the development kind of a story."""
 
 from __future__ import annotations
 
 import pytest
 
-from news.kinds import classify_kind, score_importance
-from news.records import KINDS, Kind
+from news.kinds import classify_kind
+from news.records import Kind
 
 
 @pytest.mark.parametrize(
@@ -64,19 +64,6 @@ def test_an_agreed_exchange_and_the_exchange_carried_out_are_different_kinds() -
     agreed = classify_kind("Russia and Ukraine agree to exchange 1,000 prisoners", "")
     done = classify_kind("Russia and Ukraine carry out first stage of prisoner exchange", "")
     assert (agreed, done) == ("agreement", "exchange")
-
-
-def test_importance_is_a_fraction_and_grows_with_outlets_leaders_and_agreements() -> None:
-    base = score_importance("statement", "Officials comment on talks", "", 1)
-    more_outlets = score_importance("statement", "Officials comment on talks", "", 4)
-    leaders = score_importance("statement", "Putin and Zelensky comment on talks", "", 1)
-    truce = score_importance("agreement", "Parties sign ceasefire agreement", "", 1)
-    assert 0.0 <= base < more_outlets <= 1.0
-    assert base < leaders
-    assert base < truce
-    for kind in KINDS:
-        top = score_importance(kind, "Putin and Zelensky sign peace deal and ceasefire", "", 50)
-        assert 0.0 <= top <= 1.0
 
 
 def test_an_attribution_in_the_lead_does_not_outrank_the_titles_subject() -> None:
