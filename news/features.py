@@ -137,7 +137,9 @@ def _sides(title: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_PLACE_WORDS = frozenset(("in", "into", "on", "against", "over", "about", "across", "inside"))
+_PLACE_WORDS = frozenset(
+    ("in", "into", "on", "against", "over", "about", "across", "inside", "without")
+)
 
 
 _TOPIC_TAG = re.compile(r"^(\w+)\s*:\s")

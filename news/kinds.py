@@ -9,9 +9,11 @@ Method: each kind has verb patterns (what someone did: "proposes", "rejects", "s
 patterns (what the story is about: "proposal", "talks", "swap"). The title decides first, since
 outlets put the news in it: the earliest verb match in the title wins ("Kremlin rejects Kyiv's
 proposal" is a rejection, "Ukraine proposes talks" a proposal). A title without a verb that
-opens with a speaker ("Peskov: ...") is a statement. Otherwise the lead sentence's earliest verb
-decides, unless it is only a "said" (attribution: then the title's nouns decide, then the lead's
-nouns, and only then the "said"). An exchange that is only agreed ("agree to swap") is an
+opens with a speaker ("Peskov: ...", not "Analysis:" or a venue) is a statement. Otherwise the
+lead sentence's earliest verb decides, unless it is a statement verb ("said", "warned",
+"confirmed": attribution, so the title's nouns decide, then the lead's nouns, and only then the
+statement verb). A refusal in the title ("Russia quits grain deal") outranks the special
+patterns. An exchange that is only agreed ("agree to swap") is an
 agreement; one carried out is an exchange. A grain or shipping deal agreed is an agreement;
 children returned, a delegation named and a force pledged for after the war are "other".
 """
@@ -22,6 +24,7 @@ import re
 from collections.abc import Iterable
 
 from news.records import Kind
+from news.wording import venues_of
 
 _I = re.IGNORECASE
 
@@ -39,7 +42,7 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"(?:is|as|calls? it|called it) (?:unacceptable|a non-?starter)|non-?starter|"
             r"unacceptable|walk(?:s|ed)? out|pull(?:s|ed)? out of|withdraw(?:s|n)? from|"
             r"suspend(?:s|ed)? (?:the )?(?:talks|participation)|quits?\b|"
-            r"(?:will|would|does|do|cannot|can'?t) not accept|won'?t accept|not on the table|"
+            r"(?:will not|would not|does not|do not|cannot|can'?t) accept|not on the table|"
             r"off the table|(?:is|as|calls? (?:it|this)|called (?:it|this)) an ultimatum)",
             _I,
         ),
@@ -111,6 +114,9 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ),
 )
 
+_REJECTS = _VERBS[0][1]
+"""The rejection verbs: a refusal in the title outranks every special below."""
+
 _NOUNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         "exchange",
@@ -171,9 +177,10 @@ _SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         "agreement",
         re.compile(
             r"\b(?:grain|shipping|navigation|maritime|merchant ships?|corridor)\b.{0,60}"
-            r"\b(?:deal|accord|agree\w*|agreement|signed|extended|renewed|rolled over)\b|"
-            r"\b(?:deal|accord|agree\w*|agreement|signed|extended|renewed|rolled over)\b.{0,60}"
-            r"\b(?:grain|shipping|navigation|maritime|merchant ships?|corridor)\b|"
+            r"\b(?:agree[sd]?|signed|extended|renewed|rolled over|reached|clinched)\b|"
+            r"\b(?:agree[sd]?|sign[sed]*|extend[sed]*|renew[sed]*|roll(?:s|ed)? over|"
+            r"reach(?:es|ed)?|clinch(?:es|ed)?)\b.{0,60}\b(?:grain|shipping|navigation|maritime|"
+            r"merchant ships?|corridor)\b|"
             r"security guarantees?\b.{0,40}\b(?:pact|agreed|agreement|document|text|signed)|"
             r"\b(?:agree|finali[sz]e|sign)\w*\b.{0,30}\bsecurity guarantees?",
             _I,
@@ -245,13 +252,15 @@ _SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 def classify_kind(title: str, text: str) -> Kind:
     """The development kind a story reports, from its title first and its lead second."""
     lead = _lead(text)
+    if _REJECTS.search(title):
+        return "rejection"  # "Russia quits grain deal": no special outranks a refusal
     for special, pattern in _SPECIAL:
         if pattern.search(title):
             return special
     title_verb = _earliest(title, _ANY_VERB) if title else None
     if title_verb is not None:
         return _refine(title_verb, title, lead)
-    if _SPEAKER.match(title):
+    if _SPEAKER.match(title) and not venues_of(title.split(":", 1)[0]):
         return "statement"  # "Peskov: ...": a quote headline without a deed of its own
     lead_verb = _earliest(lead, _ANY_VERB) if lead else None
     if lead_verb is not None and lead_verb != "statement":
@@ -263,7 +272,11 @@ def classify_kind(title: str, text: str) -> Kind:
     return lead_verb or "other"
 
 
-_SPEAKER = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}:\s")
+_SPEAKER = re.compile(
+    r"^(?!(?:Analysis|Explainer|Exclusive|Live|Update|Opinion|Watch|Video|Breaking|Factbox|"
+    r"Comment|Editorial|Podcast|Interview|Timeline|Q&A|Photos?)\b)[A-Z][\w'’.-]+"
+    r"(?: [A-Z][\w'’.-]+){0,3}:\s"
+)
 """A headline that opens with a speaker's name and a colon."""
 _AGREED_ONLY = re.compile(
     r"\b(?:agree(?:s|d)?|deal|plan|will|to)\b(?:\s+\S+){0,4}?\s+(?:to )?(?:swap|exchange)", _I

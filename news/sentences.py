@@ -26,11 +26,14 @@ _BOILERPLATE_SENTENCE = re.compile(
     r"photo(?:graph)?s?(?: credit)?\s*:.*|image(?: credit)?\s*:.*|"
     r"\(?(?:photo|image|picture) by\b.*|follow us\b.*|copyright\b.*|©.*|all rights reserved.*|"
     r"this (?:story|article) (?:was|has been) (?:updated|corrected)\b.*|editor'?s note\b.*|"
-    r"(?:text|words|reporting|video|graphics?|interview|translation)\s*:.{0,80}$|"
-    r"(?:translated|posted|updated|published) (?:by|on)\b.{0,80}$|read also\b.*|"
+    r"(?:text|words|reporting|video|graphics?|interview|translation)\s*:\s*[A-Z][\w'’.-]+"
+    r"(?: [A-Z][\w'’.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})?\.?$|"
+    r"(?:posted|updated|published)(?: on)? (?:\d{1,2}[ /.-]|(?:jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|oct|nov|dec)\w* \d).{0,60}$|(?:translated|posted) by [^.,]{0,60}\.?$|read also\b.*|"
     r"follow (?:our|the) live\b.{0,40}$|by (?:our|a|the) (?:[\w-]+ ){0,3}(?:correspondent|"
     r"reporter|staff|desk|team|editor)s?(?: in [A-Z][\w-]+(?: [A-Z][\w-]+)?)?\.?$|"
-    r"\([^()]{2,120}\)\.?$|"
+    r"\((?:[^()]{0,80}/[^()]{0,60}|(?:photo|image|picture|credit|reporting|editing|writing|"
+    r"additional reporting|with|via|source)\b[^()]{0,100})\)\.?$|"
     r"\(?reporting by\b.*|\(?editing by\b.*|\(?writing by\b.*|[A-Z].{0,160} contributed"
     r"(?: reporting| to this (?:report|story|article))?\.\)?$|"
     r"by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
@@ -118,7 +121,10 @@ def split_sentences(text: str) -> list[str]:
             undated = _AGENCY_DATELINE.sub("", paragraph, count=1)
             dated, paragraph = undated != paragraph, undated
         for raw in _join_clock_times(sentencex.segment(_LANGUAGE, paragraph)):
-            sentence, headed = _strip_prefixes(raw.strip())
+            # bylines and datelines open a text: later "22nd Brigade — ..." is prose
+            sentence, headed = (
+                _strip_prefixes(raw.strip()) if not sentences else (raw.strip(), False)
+            )
             if sentence and not _BOILERPLATE_SENTENCE.match(sentence):
                 lead = not sentences and (dated or headed)
                 sentences.append(LeadSentence(sentence) if lead else sentence)
@@ -164,7 +170,7 @@ def _is_metadata(paragraph: str) -> bool:
 
 
 _METADATA_WORDS = 20
-_ANY_SENTENCE_END = re.compile(r"[.!?][\"”’»)]?(?:\s|$)")
+_ANY_SENTENCE_END = re.compile(r"[.!?…:][\"”’'»)]?(?:\s|$)")
 _FIELD_BAR = re.compile(r"\s[|·•]\s")
 
 

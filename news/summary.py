@@ -68,9 +68,9 @@ _CLAUSE_BREAK = re.compile(
     r"(?:that|said|says|added|would|will|could|warned|called|urged|asked|is|was|are|were|has|"
     r"have|had|it|he|she|they|after|before|when|if|once|until)\b|"
     r"(?:the |a )?[A-Z][\w.'’-]*(?: [\w.'’-]+){0,6} (?:said|says|announced|told \w+)"
-    r"(?=[.,;]| (?:on|in|at|after|before|during|late|earlier|yesterday|today|last|this|when|"
-    r"while|as)\b)|(?:arguing|saying|adding|noting|citing|insisting|warning|claiming|"
-    r"stressing)\b)"
+    r"(?: (?:on|in|at|after|before|during|late|earlier|yesterday|today|last|this|when|while|"
+    r"as)\b(?:(?! that\b)[^,;])*)?(?=[.,;]|$)|(?:arguing|saying|adding|noting|citing|"
+    r"insisting|warning|claiming|stressing)\b)"
 )
 """Where a sentence's main clause may end: a semicolon or colon, or a comma before a clause
 that only adds to it (", but ...", ", which ...", ", and said ...", ", including ...", ", the

@@ -72,3 +72,17 @@ def test_an_attribution_in_the_lead_does_not_outrank_the_titles_subject() -> Non
     assert classify_kind(title, lead) == "exchange"
     assert classify_kind("Talks in Geneva", "The delegations met, officials said.") == "meeting"
     assert classify_kind("Kyiv and the plan", "Zelensky said he would decide soon.") == "proposal"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Russia quits Black Sea grain deal", "rejection"),
+        ("Kremlin rejects proposal to revive Black Sea shipping deal", "rejection"),
+        ("Analysis: Trump's 28-point peace plan", "proposal"),
+        ("Istanbul: Russian and Ukrainian delegations' talks", "meeting"),
+        ("Kremlin cannot accept European troops in Ukraine, Peskov", "rejection"),
+    ],
+)
+def test_refusals_genre_tags_and_venues_are_not_misread(title: str, kind: Kind) -> None:
+    assert classify_kind(title, "") == kind

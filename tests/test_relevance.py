@@ -619,3 +619,19 @@ def test_the_profile_reads_other_writers_wording(
     profile: TopicProfile, title: str, text: str, relevant: bool
 ) -> None:
     assert assess(title, text, profile).relevant is relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Putin appoints Dmitriev as special envoy for talks with US",
+        "Oval Office drama: Trump and Zelensky clash over peace deal with Russia",
+        "Zelensky and Putin ready to meet, Trump says after Rose Garden talks",
+        "Europe's leaders, key actors in Ukraine talks, meet in Paris",
+        "Biggest Russia-Ukraine summit since the Cold War: Putin and Zelensky to meet",
+    ],
+)
+def test_talks_headlines_with_words_from_other_worlds_stay_relevant(
+    profile: TopicProfile, title: str
+) -> None:
+    assert assess(title, "", profile).relevant

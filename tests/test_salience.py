@@ -70,3 +70,17 @@ def test_a_sentence_opening_in_a_past_year_is_background() -> None:
     background = "In Istanbul in 2022, Russia and Ukraine agreed to exchange 1,000 prisoners."
     news = "On Friday in Istanbul, Russia and Ukraine agreed to exchange 1,000 prisoners."
     assert score_sentence(0, background, CONTEXT).score < score_sentence(0, news, CONTEXT).score
+
+
+def test_reported_past_perfect_impersonal_it_and_counts_are_not_background() -> None:
+    news = "The Kremlin said on Friday that Russia agreed to swap 1,000 prisoners with Ukraine."
+    reported = news.replace("Russia agreed", "Russia had agreed")
+    assert score_sentence(2, reported, CONTEXT).score == score_sentence(2, news, CONTEXT).score
+    plain = "On Friday, Russia and Ukraine agreed to swap 1,000 prisoners each."
+    impersonal = "On Friday, it was agreed that Russia and Ukraine would swap 1,000 prisoners each."
+    assert (
+        score_sentence(2, impersonal, CONTEXT).score >= score_sentence(2, plain, CONTEXT).score - 1
+    )
+    count = "Russia returned 2000 soldiers, Ukraine's coordination headquarters said on Friday."
+    with_year = "In 2022, Russia returned soldiers, Ukraine's coordination headquarters said."
+    assert score_sentence(1, count, CONTEXT).score > score_sentence(1, with_year, CONTEXT).score

@@ -100,3 +100,18 @@ def test_prose_that_starts_like_a_credit_is_kept() -> None:
         "By the end of the day the team agreed."
     )
     assert len(split_sentences(clean_text(text))) == 4
+
+
+def test_short_prose_paragraphs_and_bracketed_sentences_are_kept() -> None:
+    text = (
+        "Russia and Ukraine agreed to swap 1,000 prisoners, Zelensky said…\n"
+        "Umerov told Reuters: 'We are ready to meet in Istanbul.'\n"
+        "Zelensky said:\n"
+        "Published on Friday, the draft lists 28 points.\n"
+        "Translation: the memorandum lists three conditions.\n"
+        "(Zelensky later said Ukraine would not cede any territory.)\n"
+        "22nd Brigade — the unit that held Pokrovsk — was withdrawn on Friday."
+    )
+    sentences = split_sentences(clean_text(text))
+    assert len(sentences) == 7
+    assert sentences[-1].startswith("22nd Brigade")

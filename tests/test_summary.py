@@ -338,3 +338,15 @@ def test_a_clause_may_end_before_a_participle_and_inside_a_quote() -> None:
     assert len(sentence) > 280
     summary = summarise("Erdogan invites leaders", sentence, topic_terms=TOPIC)
     assert summary.endswith('in Istanbul "as early as April."')
+
+
+def test_a_speaker_followed_by_what_they_report_is_not_a_trailing_attribution() -> None:
+    sentence = (
+        "After two days of closed-door talks in Istanbul on Friday, Umerov said on Saturday that "
+        "the delegations agreed to swap 1,000 prisoners each and to meet again, with Turkey "
+        "hosting the next round at the Dolmabahce Palace, officials in Ankara said in a statement "
+        "released late on Saturday evening after the delegations had left."
+    )
+    assert len(sentence) > 280
+    summary = summarise("Swap agreed", sentence, topic_terms=TOPIC)
+    assert summary != "After two days of closed-door talks in Istanbul on Friday."
