@@ -149,7 +149,8 @@ def frame_factor(story: Features, member: Features, params: GroupingParams) -> f
     ):
         # who made an offer or a statement matters most: Kyiv's offer is not Moscow's answer
         speech = story.kind in _SPEECH_KINDS and member.kind in _SPEECH_KINDS
-        factor *= params.actor_penalty ** (2 if speech else 1)
+        answer = story.kind != member.kind and bool({story.kind, member.kind} & _SPEECH_KINDS)
+        factor *= params.actor_penalty ** (2 if speech or answer else 1)
     return factor
 
 

@@ -194,9 +194,56 @@ def mark_rounds(lowered: str) -> str:
     )
 
 
+_UNITS = {
+    word: value
+    for value, word in enumerate(
+        (
+            *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+            *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+            *("eighteen", "nineteen"),
+        ),
+        start=1,
+    )
+}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate(
+        ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2
+    )
+}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALES])
+_SPELLED = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+and)?[\s-]+(?:{_NUMBER_WORD}))*\b")
+"""A number written in words ("two hundred and fifteen", "thirty-six")."""
+
+
+def _spelled_value(words: list[str]) -> int:
+    total = current = 0
+    for word in words:
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+    return total + current
+
+
+def _digits(match: re.Match[str]) -> str:
+    """Ten or more written in words as digits ("five hundred" -> "500"): reports of one swap
+    write its size both ways. Smaller counts ("four hours", "two sides") stay words."""
+    words = [w for w in re.split(r"[\s-]+", match.group()) if w != "and"]
+    value = _spelled_value(words)
+    return str(value) if value >= 10 else match.group()
+
+
 def word_tokens(text: str) -> list[str]:
     found: list[str] = []
     lowered = CLOCK.sub(" ", text.lower().replace("’", "'").replace("'s ", " "))
+    lowered = _SPELLED.sub(_digits, lowered)
     lowered = mark_rounds(lowered)
     lowered = DATES.sub(_date_token, lowered)
     for raw in TOKEN.findall(lowered):

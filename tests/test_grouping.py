@@ -410,3 +410,21 @@ def test_a_meeting_of_the_same_parties_named_in_another_order_is_one_frame() -> 
 
 def test_a_side_named_as_a_place_or_target_is_not_a_party() -> None:
     assert features("Putin orders halt to strikes on Ukraine energy sites").sides == {"russia"}
+
+
+def test_counts_written_in_words_are_the_same_number() -> None:
+    words = features("Two hundred and fifteen defenders come home in UAE-brokered swap")
+    digits = features("Ukraine gets 215 fighters back in swap brokered by the UAE")
+    assert "215" in words.numbers & digits.numbers
+    assert "4" not in features("Four hours of talks in Istanbul").numbers  # small counts stay words
+
+
+def test_a_statement_by_another_side_about_a_pledge_is_an_answer() -> None:
+    pledge = features(
+        "Twenty-six countries pledge to deploy reassurance force in Ukraine, Macron says"
+    )
+    answer = features("Putin says any Western troops in Ukraine would be legitimate targets")
+    assert (pledge.kind, answer.kind) == ("other", "statement")
+    params = GroupingParams()
+    kinds = kind_factor(answer.kind, pledge.kind, params.kind_penalty)
+    assert frame_factor(answer, pledge, params) == pytest.approx(kinds * params.actor_penalty**2)
