@@ -11,7 +11,8 @@ Method
   tokens: lower-cased words, a light stemmer, synonyms folded into one concept ("Kyiv",
   "Zelenskyy", "Ukrainian" -> ukraine; "Kremlin", "Putin" -> russia; "truce" -> ceasefire;
   "negotiations" -> talk; "swap" -> exchange; "month-long" -> 30; counts of ten or more
-  written in words as digits, "two hundred and fifteen" -> 215), dates joined ("May 15" -> may15), numbered rounds joined ("second round", "2nd stage" -> round2), clock times dropped.
+  written in words as digits, "two hundred and fifteen" -> 215), dates joined ("May 15" ->
+  may15), numbered rounds joined ("second round", "2nd stage" -> round2), clock times dropped.
   Weights: stop words none, the topic's everyday words (ukraine, russia, talks, peace,
   ceasefire, proposal...) 0.3, numbers 1.5, names written capitalised inside sentences 1.4;
   title x1.6, lead x1, body names and numbers x0.8 (0.5 before the blind sets: other outlets'
@@ -81,16 +82,15 @@ items only, each split replayed alone (`bench/grouping_probe.py`): as dated tune
 holdout 0.947, both 0.947.
 What did not help (measured along the way): raw token cosine (crowded 0.69), a centroid of all
 reports (chains different developments together), a title-containment score (crowded 0.69), no
-rarity (0.77); all counts written as words ("four hours" -> 4: fewer joins of true reports;
-from ten up they help, and are kept), the dateline's date as a day of the fact (worse on
-holdout), the squared actor penalty whenever one side is a statement (no change then; between a
-statement and a fact of another kind it is used now, see above), talks cities that disagree as a tune-only test (no change
-there; they matter in the mixed stream, now used), the kind read from the lead as a second
-chance for kinds to agree (better as dated, worse crowded); a milder or harsher kind penalty
-(x0.5: all 0.934, x0.7: 0.945, x0.8: 0.939); the squared actor penalty for agreements too (all
-0.944); "U.S." read as a side in titles (all 0.934: joint US-Russia or US-Ukraine titles then
-split); venues only when both reports are meetings (does not catch the merges it is for).
-"""
+rarity (0.77); all counts written as words ("four hours" -> 4: fewer joins of true reports; from
+ten up they help, and are kept), the dateline's date as a day of the fact (worse on holdout), the
+squared actor penalty whenever one side is a statement (no change then; between a statement and a
+fact of another kind it is used now, see above), talks cities that disagree as a tune-only test (no
+change there; they matter in the mixed stream, now used), the kind read from the lead as a second
+chance for kinds to agree (better as dated, worse crowded); a milder or harsher kind penalty (x0.5:
+all 0.934, x0.7: 0.945, x0.8: 0.939); the squared actor penalty for agreements too (all 0.944);
+"U.S." read as a side in titles (all 0.934: joint US-Russia or US-Ukraine titles then split);
+venues only when both reports are meetings (does not catch the merges it is for)."""
 
 from __future__ import annotations
 
