@@ -84,3 +84,11 @@ def test_reported_past_perfect_impersonal_it_and_counts_are_not_background() -> 
     count = "Russia returned 2000 soldiers, Ukraine's coordination headquarters said on Friday."
     with_year = "In 2022, Russia returned soldiers, Ukraine's coordination headquarters said."
     assert score_sentence(1, count, CONTEXT).score > score_sentence(1, with_year, CONTEXT).score
+
+
+def test_a_dateline_scene_gets_no_wire_lead_bonus() -> None:
+    scene = "The Ukrainian delegates arrived in military fatigues."
+    assert (
+        score_sentence(0, LeadSentence(scene), CONTEXT).score
+        == score_sentence(0, scene, CONTEXT).score
+    )
