@@ -54,6 +54,10 @@ def assess(title: str, text: str, profile: TopicProfile) -> Verdict:
     reasons: list[str] = []
     title = title[:_TITLE_CHARS]
     title_hits, body_hits = _scan_story(normalise(title), normalise(head), profile, reasons)
+    elsewhere = _another_subject(title_hits)
+    if elsewhere:
+        reasons.append(f"negative: {elsewhere} (title, names neither side: another subject)")
+        return Verdict(relevant=False, score=0.0, reasons=tuple(reasons))
     talks, surplus = _talks_score(title_hits, body_hits, scoring, reasons)
     talks += _pair_bonus(title_hits, scoring, reasons)
     context = _context(title_hits, body_hits, scoring, reasons)
@@ -86,6 +90,20 @@ def _scan_story(
 
 
 _SECOND_CLAUSE = re.compile(r";\s+")
+
+
+def _another_subject(title: _Hits) -> str:
+    """The title's terms of an `exclusive` negative family when the title names neither side
+    ("Witkoff in Doha for Gaza ceasefire push"), else ""."""
+    if title.sides.keys() & {"ukraine", "russia"}:
+        return ""
+    found = [
+        title.matched[term.text]
+        for terms in title.negatives.values()
+        for term in terms
+        if term.exclusive
+    ]
+    return ", ".join(found)
 
 
 def _pair_bonus(title: _Hits, scoring: Scoring, reasons: list[str]) -> float:

@@ -63,6 +63,9 @@ class Term:
     weight: float
     yields: bool = False
     """Negative families only: a strong talks title makes a title hit count once, not doubled."""
+    exclusive: bool = False
+    """Negative families only: a title hit in a title that names neither side rules the story
+    out (the title is about another subject: "Witkoff in Doha for Gaza ceasefire push")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +191,11 @@ def _parse_groups(value: Any, source: str, section: str, category: Category) -> 
     for name, group in groups.items():
         where = f"{section}.{name}"
         table = _table(group, source, where)
-        allowed = {"weight", "terms", "yields"} if category == "negative" else {"weight", "terms"}
+        allowed = (
+            {"weight", "terms", "yields", "exclusive"}
+            if category == "negative"
+            else {"weight", "terms"}
+        )
         _check_keys(table, allowed, source, f"{where}.")
         for key in ("weight", "terms"):
             if key not in table:
@@ -199,8 +206,11 @@ def _parse_groups(value: Any, source: str, section: str, category: Category) -> 
         yields = table.get("yields", False)
         if not isinstance(yields, bool):
             raise TopicError(f"{source}: {where}.yields must be true or false")
+        exclusive = table.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            raise TopicError(f"{source}: {where}.exclusive must be true or false")
         for text in _term_list(table["terms"], source, f"{where}.terms"):
-            terms.append(Term(text, category, name, float(weight), yields))
+            terms.append(Term(text, category, name, float(weight), yields, exclusive))
     return terms
 
 

@@ -635,3 +635,48 @@ def test_talks_headlines_with_words_from_other_worlds_stay_relevant(
     profile: TopicProfile, title: str
 ) -> None:
     assert assess(title, "", profile).relevant
+
+
+def test_a_title_about_another_conflict_that_names_neither_side_is_out(
+    profile: TopicProfile,
+) -> None:
+    verdict = assess(
+        "Witkoff in Doha for Gaza ceasefire push",
+        "The envoy met mediators on the Gaza truce, a day after Moscow talks were floated.",
+        profile,
+    )
+    assert not verdict.relevant
+    assert any("another subject" in reason for reason in verdict.reasons)
+    both = assess("Gaza-style ceasefire proposed for Ukraine and Russia", "", profile)
+    assert not any("another subject" in reason for reason in both.reasons)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "relevant"),
+    [
+        (
+            "Five hundred for five hundred: humanitarian accord reached on the Bosphorus",
+            "Umerov said the deal covers severely wounded and young servicemen first.",
+            True,
+        ),
+        (
+            "Military intelligence head to lead Russian team in UAE",
+            "Peskov announced the composition of the Russian delegation for the talks.",
+            True,
+        ),
+        (
+            "Odesa port hit hours after Zelensky's sea-truce offer",
+            "A Russian drone struck grain silos overnight, the governor said.",
+            False,
+        ),
+        (
+            "'Istanbul, 2022': new play restages the failed peace talks",
+            "A London fringe production dramatises the 2022 negotiations.",
+            False,
+        ),
+    ],
+)
+def test_wording_from_the_third_blind_round(
+    profile: TopicProfile, title: str, text: str, relevant: bool
+) -> None:
+    assert assess(title, text, profile).relevant is relevant

@@ -131,6 +131,11 @@ def test_directory_is_unreadable(tmp_path: Path) -> None:
             lambda d: d.update(negatives={"war": {"weight": 1, "terms": ["x"], "yields": 1}}),
             "negatives.war.yields must be true or false",
         ),
+        (
+            lambda d: d.update(negatives={"war": {"weight": 1, "terms": ["x"], "exclusive": "y"}}),
+            "negatives.war.exclusive must be true or false",
+        ),
+        (lambda d: d["talks"]["core"].update(exclusive=True), "unknown key talks.core.exclusive"),
         (lambda d: d.update(connectors=[]), "connectors is empty"),
         (lambda d: d.update(connectors=["after*"]), "connectors cannot end with"),
         (lambda d: d.update(scoring={"threshold": 0}), "threshold must be greater than 0"),
