@@ -190,7 +190,7 @@ def score_sentence(index: int, sentence: str, context: Context) -> Candidate:
     score += min(specifics, SPECIFICS_CAP)
     substantive = news or on_topic > 0 or number or len(shared) > 1  # else colour
     penalty = _penalty(sentence, lowered, seen, len(tokens)) + (0.0 if substantive else 2.0)
-    if isinstance(sentence, LeadSentence) and penalty < 1.0 and (news or number):
+    if isinstance(sentence, LeadSentence) and penalty < 1.0 and news:
         score += 2.5  # a wire lead after a dateline states the news
     score -= penalty
     bare_quote = sentence.startswith(_QUOTE_OPEN) and not _QUOTE_TAIL.search(sentence)

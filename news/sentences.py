@@ -26,7 +26,7 @@ _BOILERPLATE_SENTENCE = re.compile(
     r"photo(?:graph)?s?(?: credit)?\s*:.*|image(?: credit)?\s*:.*|"
     r"\(?(?:photo|image|picture) by\b.*|follow us\b.*|copyright\b.*|©.*|all rights reserved.*|"
     r"this (?:story|article) (?:was|has been) (?:updated|corrected)\b.*|editor'?s note\b.*|"
-    r"(?:text|words|reporting|video|graphics?|interview|translation)\s*:\s*[A-Z][\w'’.-]+"
+    r"(?:text|words|reporting|video|graphics?|interview|translation|sources?)\s*:\s*[A-Z][\w'’.-]+"
     r"(?: [A-Z][\w'’.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})?\.?$|"
     r"(?:posted|updated|published)(?: on)? (?:\d{1,2}[ /.-]|(?:jan|feb|mar|apr|may|jun|jul|aug|"
     r"sep|oct|nov|dec)\w* \d).{0,60}$|(?:translated|posted) by [^.,]{0,60}\.?$|read also\b.*|"

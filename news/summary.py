@@ -6,7 +6,7 @@ lines) and datelines (the prefix "KYIV, March 3 (Reuters) -" or "MOSCOW, March 1
 goes, its sentence stays and is marked as the wire lead), split into sentences with sentencex
 ("6 p.m. Moscow time" glued back), and each of the first 16 sentences scored for news-ness:
 - position (the lead carries the news in most reports, but a feature's lead may be a scene);
-  a dateline-led lead that states something (a news verb or a number) and is not a scene,
+  a dateline-led lead that states something (a news verb) and is not a scene,
   quote or anaphor gets a strong bonus;
 - a news verb (agreed, proposed, rejected, signed, released, met, lasted, "will meet",
   "said it would", ...), topic words, outcome words (agreement, exchange, return, ceasefire,

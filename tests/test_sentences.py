@@ -66,7 +66,8 @@ def test_header_and_credit_paragraphs_are_not_sentences() -> None:
         "Text: Iryna Balachuk.\n\n"
         "Editor's note: This story was updated to include comments from Ukrenergo.\n\n"
         "Ukraine and Russia exchanged 230 prisoners on Wednesday. (Serhii Okunev / Kyiv Post)\n\n"
-        "Follow our live coverage"
+        "Follow our live coverage\n\n"
+        "SOURCE: AL JAZEERA AND NEWS AGENCIES"
     )
     assert split_sentences(clean_text(text)) == [
         "Ukraine and Russia exchanged 230 prisoners on Wednesday."
