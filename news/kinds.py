@@ -43,7 +43,8 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"unacceptable|walk(?:s|ed)? out|pull(?:s|ed)? out of|withdraw(?:s|n)? from|"
             r"suspend(?:s|ed)? (?:the )?(?:talks|participation)|quits?\b|"
             r"(?:will not|would not|does not|do not|cannot|can'?t) accept|not on the table|"
-            r"off the table|(?:is|as|calls? (?:it|this)|called (?:it|this)) an ultimatum)",
+            r"off the table|(?:is|as|calls? (?:it|this)|called (?:it|this)) an ultimatum|"
+            r"says? nyet|cool on|cold water on|will not give (?:up|away)|won'?t give (?:up|away))",
             _I,
         ),
     ),
@@ -80,7 +81,9 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"(?:\w+ )?(?:plan|proposal|framework|memorandum|draft)|"
             r"unveil(?:s|ed)?|table(?:s|d)\b|floats?\b|floated|call(?:s|ed)? for|urg(?:es|ed)|"
             r"invit(?:es|ed)|submit(?:s|ted)?|hand(?:s|ed)? (?:over )?(?:a |its |the )?"
-            r"(?:\w+ )?(?:plan|proposal|memorandum)|ready to (?:meet|talk|negotiate|hold|host)|"
+            r"(?:\w+ )?(?:plan|proposal|memorandum)|"
+            r"ready (?:to (?:meet|talk|negotiate|hold|host|bring)|for (?:a |an |the )?(?:\w+ )?"
+            r"(?:truce|ceasefire|talks|summit|meeting))|"
             r"open to (?:talks|negotiations))",
             _I,
         ),
@@ -108,7 +111,8 @@ _VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"hop(?:es|ed|eful)|expect(?:s|ed)?|believe(?:s|d)?|tell(?:s)?|told|"
             r"confirm(?:s|ed)?|not(?:es|ed)|stress(?:es|ed)|comment(?:s|ed)?|respond(?:s|ed)|"
             r"react(?:s|ed)|welcom(?:es|ed)|criticis(?:es|ed)|criticiz(?:es|ed)|skeptical|"
-            r"sceptical|open to|doubt(?:s|ed)?|signal(?:s|ed|led)?)\b",
+            r"sceptical|open to|doubt(?:s|ed)?|signal(?:s|ed|led)?|mulls?|mulling|ponders?|"
+            r"non-?committal|neither yes nor no)\b",
             _I,
         ),
     ),
@@ -120,7 +124,10 @@ _REJECTS = _VERBS[0][1]
 _NOUNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         "exchange",
-        re.compile(r"\b(?:swap|exchange|repatriation|homecoming)\b", _I),
+        re.compile(
+            r"\b(?:swap|exchange|repatriation|homecoming|prisoner release|release of prisoners)\b",
+            _I,
+        ),
     ),
     (
         "agreement",
@@ -191,6 +198,7 @@ _SPECIAL: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:children|kids)\b.{0,40}\b(?:return|returned|brought back|reunited|home)|"
             r"\breturn(?:ed|s)? of (?:\w+ ){0,2}(?:children|kids)\b|"
+            r"\b(?:return(?:ed|s)?|handover of|hand(?:s|ed)? over)\b.{0,30}\b(?:children|kids)\b|"
             r"\b(?:reassurance|multinational|peacekeeping|stabili[sz]ation) (?:force|mission)|"
             r"coalition of the willing|post-?war (?:force|troops)|"
             r"forces? after (?:the )?(?:war|ceasefire)|troops?-backed|"
@@ -261,7 +269,8 @@ def classify_kind(title: str, text: str) -> Kind:
     if title_verb is not None:
         return _refine(title_verb, title, lead)
     if _SPEAKER.match(title) and not venues_of(title.split(":", 1)[0]):
-        return "statement"  # "Peskov: ...": a quote headline without a deed of its own
+        # "Peskov: ...": a quote headline without a deed of its own, unless it is about a round
+        return "meeting" if _ROUND_NOUNS.search(title) else "statement"
     lead_verb = _earliest(lead, _ANY_VERB) if lead else None
     if lead_verb is not None and lead_verb != "statement":
         return _refine(lead_verb, title, lead)
@@ -278,12 +287,15 @@ _SPEAKER = re.compile(
     r"(?: [A-Z][\w'’.-]+){0,3}:\s"
 )
 """A headline that opens with a speaker's name and a colon."""
+_ROUND_NOUNS = re.compile(r"\b(?:talks|round|consultations|day (?:one|two)|second day)\b", _I)
+"""What a speaker's headline about a round of talks names ("Medinsky: Geneva talks 'hard'")."""
 _AGREED_ONLY = re.compile(
     r"\b(?:agree(?:s|d)?|deal|plan|will|to)\b(?:\s+\S+){0,4}?\s+(?:to )?(?:swap|exchange)", _I
 )
 _STUDYING = re.compile(
     r"\b(?:studying|study|considering|weighing|reviewing|examining|will consider|"
-    r"will study|looking at|analy[sz](?:e|es|ing))\b",
+    r"will study|looking at|analy[sz](?:e|es|ing)|mulls?|mulling|ponders?|pondering|"
+    r"non-?committal|neither yes nor no)\b",
     _I,
 )
 

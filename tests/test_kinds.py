@@ -86,3 +86,19 @@ def test_an_attribution_in_the_lead_does_not_outrank_the_titles_subject() -> Non
 )
 def test_refusals_genre_tags_and_venues_are_not_misread(title: str, kind: Kind) -> None:
     assert classify_kind(title, "") == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Medinsky: Geneva talks 'hard but necessary'", "meeting"),
+        ("Zelensky: Ukraine ready for sea truce if Russia reciprocates", "proposal"),
+        ("RUSSIA MULLS UKRAINE SEA-TRUCE OFFER, SETS NO DEADLINE", "statement"),
+        ("Kremlin neither yes nor no on sea truce", "statement"),
+        ("Kiev says nyet to Kremlin draft", "rejection"),
+        ("Qatar mediation returns 19 Ukrainian children", "other"),
+        ("UAE brokers Russia-Ukraine prisoner release", "exchange"),
+    ],
+)
+def test_headlines_of_the_third_blind_round(title: str, kind: Kind) -> None:
+    assert classify_kind(title, "") == kind
