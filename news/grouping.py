@@ -24,7 +24,8 @@ Method
   a trailing attribution (its speaker counts when the rest names no side), a leading country
   topic tag such as "Ukraine: Russia's Putin orders...", a side after a preposition, "a force
   in Ukraine", and a host city such as Istanbul, which is the venue) frame the fact: a
-  different kind costs x0.6 (x0.8 for kinds outlets mix up, x0.36 for the pairs the editorial
+  different kind costs x0.6 (x0.8 for kinds outlets mix up, a meeting and the offer made at it
+  among them, x0.36 for the pairs the editorial
   line keeps apart: an offer and its answer (a title that "answers" or "responds to" an
   offer is the answer), an exchange agreed and carried out; a delegation named or a force
   planned, kind "other", is not a meeting held); another actor x0.7 (squared

@@ -56,7 +56,7 @@ def cosine(a: Features, b: Features, rarity: Rarity | None = None) -> float:
 _NEAR_KINDS = frozenset(
     frozenset(pair.split("-"))
     for pair in _words(
-        "meeting-statement meeting-agreement statement-other statement-agreement "
+        "meeting-statement meeting-agreement meeting-proposal statement-other statement-agreement "
         "statement-rejection other-agreement"
     )
 )

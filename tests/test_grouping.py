@@ -394,6 +394,7 @@ def test_a_delegation_named_is_not_a_meeting_outlets_mix_up() -> None:
     assert (named.kind, held.kind) == ("other", "meeting")
     assert kind_factor(named.kind, held.kind, 0.6) == 0.6  # the full penalty, not (1 + p) / 2
     assert kind_factor("meeting", "statement", 0.6) == 0.8
+    assert kind_factor("meeting", "proposal", 0.6) == 0.8  # a meeting and the offer made at it
 
 
 def test_a_meeting_of_the_same_parties_named_in_another_order_is_one_frame() -> None:
