@@ -37,14 +37,16 @@ _BOILERPLATE_SENTENCE = re.compile(
     r"\(?reporting by\b.*|\(?editing by\b.*|\(?writing by\b.*|[A-Z].{0,160} contributed"
     r"(?: reporting| to this (?:report|story|article))?\.\)?$|"
     r"by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
-    r"{0,3})?\.?$)",
+    r"{0,3})?(?:, [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?)?\.?$|credits?\s*:.{0,100}$)",
     re.IGNORECASE,
 )
 _INLINE_BOILERPLATE = re.compile(
     r"(?:the post .{0,300}? appeared first on [^.]{0,120}\.|"
     r"\[?…\]?\s*(?:read more|continue reading)\b[^.]*\.?|"
     r"\b(?:read more|continue reading)\s*(?:»|›|→|\.\.\.|…)?\s*$|"
-    r"\((?:photo|image|picture) by [^)]*\)|\b(?:getty images|afp via getty images|"
+    r"\((?:photo|image|picture) by [^)]*\)|"
+    r"(?-i:\b(?:Photo|Image|Picture|Credit)s?\s*:\s[^.]{0,100}(?:\.|$))|"
+    r"\b(?:getty images|afp via getty images|"
     r"reuters/[A-Z][\w ]+|ap photo/[A-Z][\w ]+)\b|\[\s*(?:…|\.\.\.)\s*\]|\badvertisement\b)",
     re.IGNORECASE,
 )
@@ -59,6 +61,7 @@ _INLINE_TRIGGERS = (
     "reuters/",
     "[",
     "advertisement",
+    "credit",
 )
 """Words one of which every `_INLINE_BOILERPLATE` match contains (a cheap test first)."""
 _DATELINE = re.compile(

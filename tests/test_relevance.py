@@ -680,3 +680,39 @@ def test_wording_from_the_third_blind_round(
     profile: TopicProfile, title: str, text: str, relevant: bool
 ) -> None:
     assert assess(title, text, profile).relevant is relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "relevant"),
+    [
+        (
+            "China and Brazil urge ceasefire along current front line",
+            "The two called for a ceasefire along the line of contact followed by talks.",
+            True,
+        ),
+        (
+            "Day two of Istanbul parley wraps up",
+            "The second day of Russian-Ukrainian negotiations ended on Friday.",
+            True,
+        ),
+        (
+            "PUTIN'S EASTER 'PEACE' STUNT",
+            "Vlad announces a 32-hour Easter pause and dares Kyiv to match it.",
+            True,
+        ),
+        (
+            "US and Russian diplomats hold embassy talks in Istanbul",
+            "Delegations met on visas and bank accounts; Ukraine was not discussed.",
+            False,
+        ),
+        (
+            "Black Sea insurers raise war-risk premiums again",
+            "Underwriters lifted premiums for voyages to Ukrainian ports.",
+            False,
+        ),
+    ],
+)
+def test_wording_from_the_fourth_blind_round(
+    profile: TopicProfile, title: str, text: str, relevant: bool
+) -> None:
+    assert assess(title, text, profile).relevant is relevant

@@ -116,3 +116,14 @@ def test_short_prose_paragraphs_and_bracketed_sentences_are_kept() -> None:
     sentences = split_sentences(clean_text(text))
     assert len(sentences) == 7
     assert sentences[-1].startswith("22nd Brigade")
+
+
+def test_a_byline_with_a_place_and_inline_photo_and_credit_lines_go() -> None:
+    text = (
+        "Lavrov said no. By Anna Kolesnikova, Riga Photo: Sergei Lavrov in Moscow. "
+        "Credit: Foreign Ministry / handout"
+    )
+    assert split_sentences(clean_text(text)) == ["Lavrov said no."]
+    assert split_sentences(clean_text("The photo: a symbol of the talks.")) == [
+        "The photo: a symbol of the talks."
+    ]
