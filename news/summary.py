@@ -158,9 +158,14 @@ def _is_fresh(tokens: frozenset[str], covered: set[str]) -> bool:
     return len(new) * 2 >= len(tokens) or any(token[0].isdigit() for token in new)
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d$")
+"""A year is when, not how many: no filler bonus for one."""
+
+
 def _new_numbers(tokens: frozenset[str], covered: set[str]) -> float:
     """A filler's bonus for numbers the summary does not carry yet (new specifics)."""
-    return 1.2 * min(sum(1 for token in tokens - covered if token[0].isdigit()), 2)
+    fresh = [token for token in tokens - covered if token[0].isdigit() and not _YEAR.match(token)]
+    return 1.2 * min(len(fresh), 2)
 
 
 def _head_clause(sentence: str, limit: int) -> str:
