@@ -716,3 +716,39 @@ def test_wording_from_the_fourth_blind_round(
     profile: TopicProfile, title: str, text: str, relevant: bool
 ) -> None:
     assert assess(title, text, profile).relevant is relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "relevant"),
+    [
+        (
+            "Zelensky says he'll go to Turkey, wants Putin there too",
+            "Zelenskiy said late on Sunday he was ready to meet Putin in Turkey on Thursday.",
+            True,
+        ),
+        (
+            "Kremlin chief sets terms for the guns to fall silent",
+            "The Russian president laid out a peace offer to Ukraine.",
+            True,
+        ),
+        (
+            "Ball in Moscow's court after Kyiv says yes in Jeddah",
+            "Ukraine accepted the US proposal for a 30-day ceasefire, the joint statement said.",
+            True,
+        ),
+        (
+            "Turkey and Ukraine sign deal on joint naval corvette production",
+            "Ankara and Kyiv agreed to build two corvettes at Turkish shipyards.",
+            False,
+        ),
+        (
+            "Truce holds in Geneva watchmakers' pay dispute",
+            "Unions and employers agreed a truce in their wage negotiations.",
+            False,
+        ),
+    ],
+)
+def test_wording_from_the_fifth_blind_round(
+    profile: TopicProfile, title: str, text: str, relevant: bool
+) -> None:
+    assert assess(title, text, profile).relevant is relevant
