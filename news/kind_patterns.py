@@ -27,7 +27,9 @@ VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"suspend(?:s|ed)? (?:the )?(?:talks|participation)|quits?\b|"
             r"(?:will not|would not|does not|do not|cannot|can'?t) accept|not on the table|"
             r"off the table|(?:is|as|calls? (?:it|this)|called (?:it|this)) an ultimatum|"
-            r"says? nyet|cool on|cold water on|will not give (?:up|away)|won'?t give (?:up|away))",
+            r"says? nyet|cool on (?:\w+ ){0,3}?(?:offer|proposal|plan|idea|venue|summit|truce|"
+            r"ceasefire)|"
+            r"cold water on|will not give (?:up|away)|won'?t give (?:up|away))",
             _I,
         ),
     ),
@@ -65,8 +67,8 @@ VERBS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"unveil(?:s|ed)?|table(?:s|d)\b|floats?\b|floated|call(?:s|ed)? for|urg(?:es|ed)|"
             r"invit(?:es|ed)|submit(?:s|ted)?|hand(?:s|ed)? (?:over )?(?:a |its |the )?"
             r"(?:\w+ )?(?:plan|proposal|memorandum)|"
-            r"ready (?:to (?:meet|talk|negotiate|hold|host|bring)|for (?:a |an |the )?(?:\w+ )?"
-            r"(?:truce|ceasefire|talks|summit|meeting))|"
+            r"(?<!not )(?<!n't )ready (?:to (?:meet|talk|negotiate|hold|host|bring)|"
+            r"for (?:a |an |the )?(?:\w+ )?(?:truce|ceasefire|talks|summit|meeting))|"
             r"open to (?:talks|negotiations))",
             _I,
         ),
@@ -108,7 +110,7 @@ NOUNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         "exchange",
         re.compile(
-            r"\b(?:swap|exchange|repatriation|homecoming|prisoner release|release of prisoners)\b",
+            r"\b(?:swap|exchange|repatriation|homecoming|prisoner release)\b",
             _I,
         ),
     ),

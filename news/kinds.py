@@ -87,7 +87,11 @@ _SPEAKER = re.compile(
     r"(?: [A-Z][\w'’.-]+){0,3}:\s"
 )
 """A headline that opens with a speaker's name and a colon."""
-_ROUND_NOUNS = re.compile(r"\b(?:talks|round|consultations|day (?:one|two)|second day)\b", _I)
+_ROUND_NOUNS = re.compile(
+    r"\b(?:round|day (?:one|two)|second day)\b|(?-i:[A-Z][a-z]+) (?i:talks|consultations)\b|"
+    r"\b(?:talks|consultations) (?:in|at) ",
+    _I,
+)
 """What a speaker's headline about a round of talks names ("Medinsky: Geneva talks 'hard'")."""
 _AGREED_ONLY = re.compile(
     r"\b(?:agree(?:s|d)?|deal|plan|will|to)\b(?:\s+\S+){0,4}?\s+(?:to )?(?:swap|exchange)", _I

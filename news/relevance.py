@@ -55,7 +55,7 @@ def assess(title: str, text: str, profile: TopicProfile) -> Verdict:
     title = title[:_TITLE_CHARS]
     title_hits, body_hits = _scan_story(normalise(title), normalise(head), profile, reasons)
     elsewhere = _another_subject(title_hits)
-    if elsewhere:
+    if elsewhere and not _lead_names_a_side(head, profile):
         reasons.append(f"negative: {elsewhere} (title, names neither side: another subject)")
         return Verdict(relevant=False, score=0.0, reasons=tuple(reasons))
     talks, surplus = _talks_score(title_hits, body_hits, scoring, reasons)
@@ -92,9 +92,18 @@ def _scan_story(
 _SECOND_CLAUSE = re.compile(r";\s+")
 
 
+def _lead_names_a_side(head: str, profile: TopicProfile) -> bool:
+    """Does the text's first sentence name Ukraine's or Russia's side, and not the other subject
+    too? ("Trump envoys head to Abu Dhabi, Israel for peace talks" is about Ukraine when its lead
+    names the Russian and Ukrainian delegations and not Israel.)"""
+    lead = _scan(normalise(head.split(". ", 1)[0]), profile)
+    elsewhere = any(term.exclusive for terms in lead.negatives.values() for term in terms)
+    return bool(lead.sides.keys() & {"ukraine", "russia"}) and not elsewhere
+
+
 def _another_subject(title: _Hits) -> str:
     """The title's terms of an `exclusive` negative family when the title names neither side
-    ("Witkoff in Doha for Gaza ceasefire push"), else ""."""
+    ("Witkoff in Doha for Gaza ceasefire push"), else "" (the caller also checks the lead)."""
     if title.sides.keys() & {"ukraine", "russia"}:
         return ""
     found = [

@@ -83,7 +83,7 @@ _PLUPERFECT = re.compile(
 not after a speech verb ("said on Friday that Russia had agreed" is reported news)."""
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|emerged|added|confirmed|reported)\b")
 _PAST_YEAR = re.compile(
-    r"^[^,]{0,40}\b(?i:in|since|by|until|of|back in)\s+(?:[\w-]+\s+){0,2}(?:19|20)\d\d\b"
+    r"^(?:[\w'’-]+\s+){0,3}?(?i:in|since|back in)\s+(?:[\w'’-]+\s+){0,3}?(?:19|20)\d\d\b"
 )
 """A sentence that opens with a year ("In Budapest in 1994, ...", "In May 2025, ..."): background
 before the news, which is dated by a weekday or "this week"."""

@@ -36,8 +36,9 @@ _BOILERPLATE_SENTENCE = re.compile(
     r"additional reporting|with|via|source)\b[^()]{0,100})\)\.?$|"
     r"\(?reporting by\b.*|\(?editing by\b.*|\(?writing by\b.*|[A-Z].{0,160} contributed"
     r"(?: reporting| to this (?:report|story|article))?\.\)?$|"
-    r"by [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)"
-    r"{0,3})?(?:, [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?)?\.?$|credits?\s*:.{0,100}$)",
+    r"(?-i:[Bb]y [A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3}(?:,? (?:and|&) [A-Z][\w'.-]+"
+    r"(?: [A-Z][\w'.-]+){0,3})?(?:, [A-Z][\w'.-]+(?: [A-Z][\w'.-]+)?)?\.?"
+    r"(?: (?:Photo|Image|Credit)s?:.{0,100})?$)|credits?\s*:.{0,100}$)",
     re.IGNORECASE,
 )
 _INLINE_BOILERPLATE = re.compile(
@@ -45,7 +46,7 @@ _INLINE_BOILERPLATE = re.compile(
     r"\[?…\]?\s*(?:read more|continue reading)\b[^.]*\.?|"
     r"\b(?:read more|continue reading)\s*(?:»|›|→|\.\.\.|…)?\s*$|"
     r"\((?:photo|image|picture) by [^)]*\)|"
-    r"(?-i:\b(?:Photo|Image|Picture|Credit)s?\s*:\s[^.]{0,100}(?:\.|$))|"
+    r"(?-i:\b(?:Photo|Image|Picture|Credit)s?\s*:\s(?:[^.\n\s]+[ \t]+){0,7}[^.\n\s]+\.)|"
     r"\b(?:getty images|afp via getty images|"
     r"reuters/[A-Z][\w ]+|ap photo/[A-Z][\w ]+)\b|\[\s*(?:…|\.\.\.)\s*\]|\badvertisement\b)",
     re.IGNORECASE,

@@ -134,7 +134,7 @@ def _choose(sentences: list[str], context: Context, limit: int) -> list[str]:
         others = [c for c in others if len(c.text) < room and _is_fresh(c.tokens, covered)]
         if not others:
             break
-        pick = max(others, key=lambda c: (c.score + _new_numbers(c.tokens, covered), -c.index))
+        pick = max(others, key=lambda c: (c.score + _new_numbers(c, covered), -c.index))
         chosen.append(pick)
         others.remove(pick)
         room -= len(pick.text) + 1
@@ -158,13 +158,14 @@ def _is_fresh(tokens: frozenset[str], covered: set[str]) -> bool:
     return len(new) * 2 >= len(tokens) or any(token[0].isdigit() for token in new)
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d$")
-"""A year is when, not how many: no filler bonus for one."""
+_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,.]\d)")
+"""A year as written ("in 2022", not "2,000"): when, not how many, so no filler bonus."""
 
 
-def _new_numbers(tokens: frozenset[str], covered: set[str]) -> float:
+def _new_numbers(candidate: Candidate, covered: set[str]) -> float:
     """A filler's bonus for numbers the summary does not carry yet (new specifics)."""
-    fresh = [token for token in tokens - covered if token[0].isdigit() and not _YEAR.match(token)]
+    years = set(_YEAR.findall(candidate.text))
+    fresh = [t for t in candidate.tokens - covered if t[0].isdigit() and t not in years]
     return 1.2 * min(len(fresh), 2)
 
 

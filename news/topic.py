@@ -64,8 +64,9 @@ class Term:
     yields: bool = False
     """Negative families only: a strong talks title makes a title hit count once, not doubled."""
     exclusive: bool = False
-    """Negative families only: a title hit in a title that names neither side rules the story
-    out (the title is about another subject: "Witkoff in Doha for Gaza ceasefire push")."""
+    """Negative families only: a title hit in a title that names neither side, over a first
+    sentence that names neither side, rules the story out (the story is about another subject:
+    "Witkoff in Doha for Gaza ceasefire push")."""
 
 
 @dataclass(frozen=True, slots=True)

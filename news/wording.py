@@ -213,31 +213,53 @@ _TENS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALES])
-_SPELLED = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+and)?[\s-]+(?:{_NUMBER_WORD}))*\b")
-"""A number written in words ("two hundred and fifteen", "thirty-six")."""
+_SPELLED = re.compile(
+    rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+and)?[\s-]+(?:{_NUMBER_WORD}))*\b(?![-\w])"
+)
+"""A number written in words ("two hundred and fifteen", "thirty-six"); not "twenty-first"."""
 
 
-def _spelled_value(words: list[str]) -> int:
-    total = current = 0
-    for word in words:
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word == "hundred":
-            current = max(current, 1) * 100
-        elif word == "thousand":
-            total += max(current, 1) * 1000
-            current = 0
-    return total + current
+def _below_hundred(words: list[str]) -> int | None:
+    """1-99 from "seven", "fifteen", "forty", "forty six"; None for anything else."""
+    if len(words) == 1:
+        return _UNITS.get(words[0]) or _TENS.get(words[0])
+    if len(words) == 2 and words[0] in _TENS and _UNITS.get(words[1], 10) < 10:
+        return _TENS[words[0]] + _UNITS[words[1]]
+    return None
+
+
+def _spelled_value(words: list[str]) -> int | None:
+    """The value of a well-formed English count below a million ("two hundred and fifteen",
+    "one thousand two hundred"); None when the words are not one number ("twenty twenty-five",
+    "nine eleven", "fifty fifty")."""
+    total = 0
+    if "thousand" in words:
+        cut = words.index("thousand")
+        head = _spelled_value(words[:cut]) if cut else 1
+        if head is None or head >= 1000 or "thousand" in words[cut + 1 :]:
+            return None
+        total, words = head * 1000, words[cut + 1 :]
+        if not words:
+            return total
+    if "hundred" in words:
+        cut = words.index("hundred")
+        head = _below_hundred(words[:cut]) if cut else 1
+        if head is None or head > 9 or "hundred" in words[cut + 1 :]:
+            return None
+        total, words = total + head * 100, words[cut + 1 :]
+        if not words:
+            return total
+    rest = _below_hundred(words)
+    return None if rest is None else total + rest
 
 
 def _digits(match: re.Match[str]) -> str:
     """Ten or more written in words as digits ("five hundred" -> "500"): reports of one swap
-    write its size both ways. Smaller counts ("four hours", "two sides") stay words."""
+    write its size both ways. Smaller counts ("four hours", "two sides") and words that are not
+    one number stay words."""
     words = [w for w in re.split(r"[\s-]+", match.group()) if w != "and"]
     value = _spelled_value(words)
-    return str(value) if value >= 10 else match.group()
+    return str(value) if value is not None and value >= 10 else match.group()
 
 
 def word_tokens(text: str) -> list[str]:

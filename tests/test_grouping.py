@@ -429,3 +429,14 @@ def test_a_statement_by_another_side_about_a_pledge_is_an_answer() -> None:
     params = GroupingParams()
     kinds = kind_factor(answer.kind, pledge.kind, params.kind_penalty)
     assert frame_factor(answer, pledge, params) == pytest.approx(kinds * params.actor_penalty**2)
+
+
+@pytest.mark.parametrize(
+    "words", ["twenty twenty-five", "nine-eleven", "fifty-fifty", "nineteen eighty-four"]
+)
+def test_number_words_that_are_not_one_count_stay_words(words: str) -> None:
+    assert not features(f"{words} in Istanbul talks").numbers
+
+
+def test_a_long_run_of_number_words_is_read_without_error() -> None:
+    assert features("hundred " * 3000).numbers == frozenset()

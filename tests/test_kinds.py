@@ -102,3 +102,15 @@ def test_refusals_genre_tags_and_venues_are_not_misread(title: str, kind: Kind) 
 )
 def test_headlines_of_the_third_blind_round(title: str, kind: Kind) -> None:
     assert classify_kind(title, "") == kind
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Zelensky: Russia wants war, not talks", "statement"),
+        ("Zelensky: Russia is not ready for talks", "statement"),
+        ("Kremlin cool on Vatican as venue for talks", "rejection"),
+    ],
+)
+def test_negations_and_bare_talks_nouns_are_not_deeds(title: str, kind: Kind) -> None:
+    assert classify_kind(title, "") == kind

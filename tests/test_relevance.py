@@ -752,3 +752,24 @@ def test_wording_from_the_fifth_blind_round(
     profile: TopicProfile, title: str, text: str, relevant: bool
 ) -> None:
     assert assess(title, text, profile).relevant is relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "relevant"),
+    [
+        ("Russia presses attacks along the front line ahead of Witkoff visit to Moscow", "", False),
+        ("Zelensky visits wounded servicemen in Kharkiv, hands out awards", "", False),
+        ("Trump meets Zelensky on fringe of UN General Assembly", "They met in New York.", True),
+        ("Putin sits down with Tucker Carlson for two-hour interview", "", False),
+        ("Putin holds consultations with Security Council on Ukraine strikes", "", False),
+        (
+            "Trump envoys head to Abu Dhabi, Israel for peace talks",
+            "Witkoff and Kushner will join talks with the Russian and Ukrainian delegations.",
+            True,
+        ),
+    ],
+)
+def test_the_second_review_headlines(
+    profile: TopicProfile, title: str, text: str, relevant: bool
+) -> None:
+    assert assess(title, text, profile).relevant is relevant

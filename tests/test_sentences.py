@@ -127,3 +127,15 @@ def test_a_byline_with_a_place_and_inline_photo_and_credit_lines_go() -> None:
     assert split_sentences(clean_text("The photo: a symbol of the talks.")) == [
         "The photo: a symbol of the talks."
     ]
+
+
+def test_a_credit_line_never_takes_the_lead_below_it_and_by_phrases_stay() -> None:
+    text = (
+        "Photo: Reuters\nRussia and Ukraine exchanged 84 prisoners each on Thursday, the UAE said."
+        "\nThe swap was the 60th."
+    )
+    assert split_sentences(clean_text(text))[0].startswith("Russia and Ukraine exchanged 84")
+    assert split_sentences("By Friday, talks collapsed. By Sunday, Moscow agreed.") == [
+        "By Friday, talks collapsed.",
+        "By Sunday, Moscow agreed.",
+    ]
