@@ -119,7 +119,7 @@ def _pair_bonus(title: _Hits, scoring: Scoring, reasons: list[str]) -> float:
     """A title with talks terms that names both sides, or a side and a mediator, gains a bonus."""
     named = title.sides.keys()
     if not title.talks and {"ukraine", "russia"} <= named and len(named) >= 3:
-        bonus = 2 * scoring.pair_bonus * scoring.title_factor
+        bonus = 1.5 * scoring.pair_bonus * scoring.title_factor
         reasons.append(
             f"title names {' and '.join(sorted(named))}: both sides and a venue (+{bonus:.1f})"
         )

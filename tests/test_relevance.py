@@ -773,3 +773,14 @@ def test_the_second_review_headlines(
     profile: TopicProfile, title: str, text: str, relevant: bool
 ) -> None:
     assert assess(title, text, profile).relevant is relevant
+
+
+def test_both_sides_and_a_mediator_in_a_title_need_some_talks_in_the_text(
+    profile: TopicProfile,
+) -> None:
+    greeting = assess(
+        "Zelensky, Putin congratulate Trump on inauguration",
+        "Both leaders sent messages to the new US president.",
+        profile,
+    )
+    assert not greeting.relevant
